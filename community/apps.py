@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommunityConfig(AppConfig):
+    default = True
+    name = "community"
+    verbose_name = _("Community")
+
+    def ready(self) -> None:
+        # Registering the verbs and notification kinds of community/ itself.
+        from community import activity, notifications  # noqa: F401

@@ -1,0 +1,79 @@
+"""PostgreSQL full-text search helpers shared by every app that searches.
+
+Each searchable row stores a ``tsvector`` (a generated column) built with the text-search
+configuration of its community's language, so French words match in their other
+inflections ("apprenant" finds "apprenants") and English ones too.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db.models import Case, Q, Value, When
+from django.db.models.expressions import Combinable
+
+SEARCH_CONFIGS = {"fr": "french", "en": "english"}
+
+
+def search_config_for(language: str) -> str:
+    return SEARCH_CONFIGS.get(language, "simple")
+
+
+def weighted_vector(language_field: str, weighted_fields: list[tuple[str, str]]) -> Case:
+    """An expression for a `GeneratedField`: the row's fields, weighted ("A" > "D"), with
+    the stemming of the language held in ``language_field``."""
+
+    def vector(config: str) -> Combinable:
+        parts = [
+            SearchVector(name, weight=weight, config=config) for name, weight in weighted_fields
+        ]
+        combined: Combinable = parts[0]
+        for part in parts[1:]:
+            combined = combined + part
+        return combined
+
+    whens = [
+        When(**{language_field: lang}, then=vector(cfg)) for lang, cfg in SEARCH_CONFIGS.items()
+    ]
+    return Case(*whens, default=vector("simple"))
+
+
+def search_query(text: str, language: str) -> SearchQuery:
+    """A forgiving query: the words a person typed, in any order (websearch syntax)."""
+    return SearchQuery(text, search_type="websearch", config=Value(search_config_for(language)))
+
+
+def matches(
+    text: str, *, language_field: str = "language", vector_field: str = "search_vector"
+) -> Q:
+    """A filter for rows of any language: each row is matched with its own stemming."""
+    condition = Q()
+    for lang in SEARCH_CONFIGS:
+        condition |= Q(**{language_field: lang, vector_field: search_query(text, lang)})
+    return condition
+
+
+def rank(
+    text: str, *, language_field: str = "language", vector_field: str = "search_vector"
+) -> Case:
+    from django.contrib.postgres.search import SearchRank
+    from django.db.models import F, FloatField
+
+    whens = [
+        When(**{language_field: lang}, then=SearchRank(F(vector_field), search_query(text, lang)))
+        for lang in SEARCH_CONFIGS
+    ]
+    return Case(*whens, default=Value(0.0), output_field=FloatField())
+
+
+def name_prefix_query(text: str) -> SearchQuery | None:
+    """Every word typed, as the start of a word of the name: "mar dup" finds "Marie
+    Dupont". Accents and case are ignored (names are stored folded, see `Member`).
+    None when the text has no word at all (nothing to filter on)."""
+    import re
+
+    from community.models.accounts import fold
+
+    words = re.findall(r"\w+", fold(text))[:8]
+    if not words:
+        return None
+    return SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config="simple")

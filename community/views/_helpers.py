@@ -1,0 +1,71 @@
+"""Small helpers shared by the views of every app (rendering inside a community)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from community.navigation import tabs_for
+from community.permissions import (
+    CommunityContext,
+    can_accept_invitation,
+    can_animate,
+    can_contribute,
+    can_join,
+    can_leave,
+    can_read_community,
+    can_request_to_join,
+    can_view_dashboard,
+    contribution_blocked,
+)
+
+
+def community_context_vars(ctx: CommunityContext) -> dict[str, Any]:
+    """What every page inside a community needs to draw its header and navigation."""
+    return {
+        "community": ctx.community,
+        "ctx": ctx,
+        "membership": ctx.membership,
+        "perms": {
+            "read": can_read_community(ctx),
+            "contribute": can_contribute(ctx),
+            "blocked": contribution_blocked(ctx),
+            "join": can_join(ctx),
+            "request": can_request_to_join(ctx),
+            "invited": can_accept_invitation(ctx),
+            "leave": can_leave(ctx),
+            "animate": can_animate(ctx),
+            "dashboard": can_view_dashboard(ctx),
+        },
+    }
+
+
+def render_community(
+    request: HttpRequest,
+    template: str,
+    ctx: CommunityContext,
+    *,
+    tab: str,
+    status: int = 200,
+    **context: Any,
+) -> HttpResponse:
+    data = community_context_vars(ctx)
+    data["tabs"] = tabs_for(ctx, tab)
+    data.update(context)
+    return render(request, template, data, status=status)
+
+
+def error_messages(error: ValidationError) -> list[str]:
+    return [str(m) for m in error.messages]
+
+
+def safe_next(request: HttpRequest, value: str | None, default: str) -> str:
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return default

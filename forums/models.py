@@ -1,0 +1,1 @@
+"""Models of forums/ (see docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""Models of mentoring/ (see docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""Models of recognition/ (see docs/architecture.md)."""
