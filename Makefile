@@ -47,7 +47,7 @@ lint: install
 	DEBUG=1 .venv/bin/mypy .
 
 messages: install
-	DEBUG=1 $(MANAGE) makemessages -l fr --ignore=.venv --ignore=var --ignore=node_modules --no-obsolete
+	DEBUG=1 $(MANAGE) makemessages -l fr --ignore=.venv --ignore=var --ignore=node_modules --ignore=tests --ignore=bench --no-obsolete --no-location
 	.venv/bin/pybabel compile -d locale -D django
 
 bench: export DEBUG ?= 1

@@ -10,3 +10,7 @@ class CommunityConfig(AppConfig):
     def ready(self) -> None:
         # Registering the verbs and notification kinds of community/ itself.
         from community import activity, notifications  # noqa: F401
+        from community.global_search import Provider, register_provider
+        from community.selectors.search import search_communities_section
+
+        register_provider(Provider("communities", _("Communities"), search_communities_section, 10))

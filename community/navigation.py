@@ -36,6 +36,46 @@ class TabLink:
 _TABS: dict[str, CommunityTab] = {}
 
 
+@dataclass(frozen=True)
+class Panel:
+    """A block on a page that another app fills: a community's overview ("Latest
+    discussions", "Next events") or a member's profile ("Badges", "Skills").
+
+    ``context`` returns the template's context, or None to show nothing; it runs a bounded
+    number of queries.
+    """
+
+    key: str
+    template: str
+    context: Callable[..., dict[str, object] | None]
+    order: int = 100
+
+
+_OVERVIEW: dict[str, Panel] = {}
+_PROFILE: dict[str, Panel] = {}
+
+
+def register_overview_panel(panel: Panel) -> None:
+    """``panel.context(ctx: CommunityContext)``, shown on the community's front page."""
+    _OVERVIEW[panel.key] = panel
+
+
+def register_profile_panel(panel: Panel) -> None:
+    """``panel.context(member, viewer_user, community_ids)`` on a member's profile
+    (``community_ids``: the communities the viewer may see the member in)."""
+    _PROFILE[panel.key] = panel
+
+
+def render_panels(registry: str, *args: object) -> list[tuple[str, dict[str, object]]]:
+    panels = _OVERVIEW if registry == "overview" else _PROFILE
+    rendered = []
+    for panel in sorted(panels.values(), key=lambda p: (p.order, p.key)):
+        data = panel.context(*args)
+        if data is not None:
+            rendered.append((panel.template, data))
+    return rendered
+
+
 def register_tab(tab: CommunityTab) -> None:
     _TABS[tab.key] = tab
 

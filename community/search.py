@@ -7,9 +7,16 @@ inflections ("apprenant" finds "apprenants") and English ones too.
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVector
 from django.db.models import Case, Q, Value, When
 from django.db.models.expressions import Combinable
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+# ts_headline marks matches with these (characters nobody types); `highlight` turns the
+# escaped text into <mark>s, so that user text is never interpreted as HTML.
+MARK_START = "\u2060\u27e6"
+MARK_STOP = "\u27e7\u2060"
 
 SEARCH_CONFIGS = {"fr": "french", "en": "english"}
 
@@ -77,3 +84,26 @@ def name_prefix_query(text: str) -> SearchQuery | None:
     if not words:
         return None
     return SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config="simple")
+
+
+def headline(
+    expression: str | Combinable, text: str, language: str, *, words: int = 30
+) -> SearchHeadline:
+    """A snippet of ``expression`` around the words of ``text``, matches marked."""
+    return SearchHeadline(
+        expression,
+        search_query(text, language),
+        config=Value(search_config_for(language)),
+        start_sel=MARK_START,
+        stop_sel=MARK_STOP,
+        max_words=words,
+        min_words=max(5, words // 3),
+        max_fragments=2,
+        fragment_delimiter=" … ",
+    )
+
+
+def highlight(snippet: str) -> SafeString:
+    """Escape a marked snippet and turn the marks into <mark> elements."""
+    escaped = escape(snippet or "")
+    return mark_safe(escaped.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))

@@ -7,6 +7,7 @@ app_name = "community"
 urlpatterns = [
     path("", pages.home, name="home"),
     path("communities/", pages.community_list, name="community-list"),
+    path("search/", pages.search, name="search"),
     path("c/<slug:slug>/", pages.community_detail, name="community-detail"),
     path("c/<slug:slug>/join/", membership.join, name="community-join"),
     path("c/<slug:slug>/request/", membership.request_to_join, name="community-request"),

@@ -2,6 +2,7 @@
 
 from community.models.accounts import Member, User
 from community.models.activity import ActivityEvent
+from community.models.bookmarks import Bookmark
 from community.models.communities import (
     CharterAcceptance,
     CharterVersion,
@@ -12,6 +13,7 @@ from community.models.notifications import Notification, NotificationPreference
 
 __all__ = [
     "ActivityEvent",
+    "Bookmark",
     "CharterAcceptance",
     "CharterVersion",
     "Community",

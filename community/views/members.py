@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from community import selectors, services
 from community.forms import DeleteAccountForm, DirectoryFilterForm, LanguageForm, ProfileForm
 from community.http import MemberRequest, Request
+from community.navigation import render_panels
 from community.permissions import can_edit_profile
 from community.views._helpers import render_community, safe_next
 
@@ -64,6 +65,9 @@ def member_detail(request: Request, handle: str) -> HttpResponse:
             "memberships": memberships,
             "activity": activity,
             "is_me": can_edit_profile(request.user, member),
+            "panels": render_panels(
+                "profile", member, request.user, [m.community_id for m in memberships]
+            ),
         },
     )
 

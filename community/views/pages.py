@@ -6,7 +6,10 @@ from django.views.decorators.http import require_GET
 
 from community import selectors
 from community.forms import CommunitySearchForm
+from community.global_search import search_everything
 from community.http import Request
+from community.navigation import render_panels
+from community.permissions import can_read_community
 from community.views._helpers import render_community
 
 
@@ -48,5 +51,16 @@ def community_detail(request: Request, slug: str) -> HttpResponse:
         "community/community_detail.html",
         ctx,
         tab="overview",
+        panels=render_panels("overview", ctx) if can_read_community(ctx) else [],
         **selectors.get_community_overview(ctx.community),
+    )
+
+
+@require_GET
+def search(request: Request) -> HttpResponse:
+    form = CommunitySearchForm(request.GET)
+    text = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    sections = search_everything(request.user, text) if text else []
+    return render(
+        request, "community/search.html", {"form": form, "query": text, "sections": sections}
     )

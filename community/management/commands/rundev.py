@@ -64,7 +64,7 @@ class Command(BaseCommand):
         if settings.ALLOW_DEMO_DATA:
             self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
             for local, what in LOGINS:
-                self.stdout.write(f"  {local}@{DOMAIN:<18} {what}")
+                self.stdout.write(f"  {local + '@' + DOMAIN:<32} {what}")
         if not settings.ADMIN_REQUIRE_MFA:
             self.stdout.write(
                 self.style.WARNING(

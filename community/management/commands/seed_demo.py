@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from typing import Any
 
 from django.conf import settings
@@ -15,12 +16,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.ALLOW_DEMO_DATA:
             raise CommandError("Demo data is disabled here (ALLOW_DEMO_DATA is off: production?).")
+        # Each app's demo.py, then its demo_*.py (e.g. community/demo_events.py), in app order.
         for app in settings.LOCAL_APPS:
-            try:
-                module = importlib.import_module(f"{app}.demo")
-            except ModuleNotFoundError as error:
-                if error.name == f"{app}.demo":
-                    continue
-                raise
-            module.seed(self.stdout)
+            package = importlib.import_module(app)
+            names = sorted(
+                m.name
+                for m in pkgutil.iter_modules(package.__path__)
+                if m.name == "demo" or m.name.startswith("demo_")
+            )
+            for name in names:
+                importlib.import_module(f"{app}.{name}").seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
