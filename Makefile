@@ -24,7 +24,7 @@ help:
 	@touch $@
 
 install: .venv/.installed
-	@.venv/bin/pybabel compile -q -d locale -D django --use-fuzzy 2>/dev/null || .venv/bin/pybabel compile -d locale -D django
+	@.venv/bin/pybabel compile -d locale -D django >/dev/null
 
 run: export DEBUG ?= 1
 run: export ADMIN_REQUIRE_MFA ?= 0

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -27,5 +28,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return settings.SITE_URL + url
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        context.setdefault("site_name", settings.SITE_NAME)
+        # allauth's mails greet with "current_site": the platform, not the request's host.
+        domain = settings.SITE_URL.split("://", 1)[-1]
+        context["current_site"] = SimpleNamespace(name=settings.SITE_NAME, domain=domain)
         super().send_mail(template_prefix, email, context)

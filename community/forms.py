@@ -71,6 +71,12 @@ class ProfileForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Choose languages from the list.")},
     )
+    preferred_language = forms.ChoiceField(
+        label=_("Language of the interface"),
+        required=False,
+        choices=[("", _("Follow my browser")), *settings.LANGUAGES],
+        error_messages={"invalid_choice": _("Choose French or English.")},
+    )
     timezone = forms.ChoiceField(
         label=_("Time zone"),
         choices=[(tz, tz.replace("_", " ")) for tz in TIMEZONES],

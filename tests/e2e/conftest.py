@@ -73,3 +73,20 @@ def console_errors(page: Page) -> Iterator[list[str]]:
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     return errors
+
+
+@pytest.fixture
+def login_as(page: Page, live_server: Any) -> Callable[[Any], None]:
+    """Log the browser in as a member (a real session, without typing a password)."""
+    from django.conf import settings
+    from django.test import Client
+
+    def login(member: Any) -> None:
+        client = Client()
+        client.force_login(member.user, backend=settings.AUTHENTICATION_BACKENDS[0])
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+        )
+
+    return login
