@@ -7,10 +7,12 @@ it again changes nothing.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, TextIO
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from community import services
@@ -200,10 +202,16 @@ def email_for(first: str, last: str) -> str:
     return f"{fold(first)}.{fold(last)}@{DOMAIN}".replace(" ", "").replace("'", "")
 
 
+@lru_cache(maxsize=1)
+def _password_hash() -> str:
+    """All demo accounts share a password: hash it once (Argon2 costs ~0.1 s a time)."""
+    return make_password(settings.DEMO_PASSWORD)
+
+
 def _user(email: str, display_name: str, **profile: Any) -> Member:
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email, settings.DEMO_PASSWORD)
+        user = User.objects.create(email=email, password=_password_hash())
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
         return services.create_member(user=user, display_name=display_name, **profile)
     return services.ensure_member(user)
