@@ -99,7 +99,7 @@ def share_resource(
         payload={
             "resource_id": resource.pk,
             "kind": kind,
-            "tags": [t.slug for t in resource.tags.all()],
+            "tags": sorted(t.slug for t in resource.tags.all()),
         },
     )
     return resource
