@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 
 def _with_people(qs: QuerySet[Event]) -> QuerySet[Event]:
-    return qs.prefetch_related(
+    return qs.select_related("community").prefetch_related(
         Prefetch("organisers", queryset=Member.objects.order_by("display_name")),
         "tags",
     )  # type: ignore[misc]
@@ -75,7 +75,11 @@ def list_upcoming_events(
 def list_past_events(
     community: Any, *, cursor: str | None = None, size: int = 20, now: datetime | None = None
 ) -> KeysetPage[Event]:
-    resources = Resource.objects.filter(is_hidden=False).order_by("created_at", "id")
+    resources = (
+        Resource.objects.filter(is_hidden=False)
+        .select_related("community")
+        .order_by("created_at", "id")
+    )
     qs = _with_people(Event.objects.filter(community=community).past(now)).prefetch_related(
         Prefetch("resources", queryset=resources)
     )
@@ -99,9 +103,11 @@ def calendar_month(community: Any, year: int, month: int) -> list[list[Day]]:
     start = datetime(first.year, first.month, first.day, tzinfo=zone)
     end = datetime(last.year, last.month, last.day, tzinfo=zone)
     by_day: dict[date, list[Event]] = {}
-    for event in Event.objects.filter(
-        community=community, starts_at__gte=start, starts_at__lt=end
-    ).order_by("starts_at", "id")[:500]:
+    for event in (
+        Event.objects.filter(community=community, starts_at__gte=start, starts_at__lt=end)
+        .select_related("community")
+        .order_by("starts_at", "id")[:500]
+    ):
         by_day.setdefault(timezone.localtime(event.starts_at, zone).date(), []).append(event)
     today = timezone.localdate()
     return [
@@ -161,7 +167,7 @@ def get_event_page(ctx: CommunityContext, event: Event) -> dict[str, Any]:
         "feedback": feedback,
         "resources": list(
             Resource.objects.filter(event=event, is_hidden=False)
-            .select_related("author")
+            .select_related("author", "community")
             .order_by("created_at", "id")
         ),
         "going": participants["going"],
@@ -194,6 +200,7 @@ def overview_panel(ctx: CommunityContext) -> dict[str, Any] | None:
         return None
     events = list(
         Event.objects.filter(community=ctx.community, status="scheduled")
+        .select_related("community")
         .upcoming()
         .order_by("starts_at", "id")[:3]
     )

@@ -35,7 +35,9 @@ SORTS = {
 
 
 def visible_resources(ctx: CommunityContext) -> QuerySet[Resource]:
-    qs = Resource.objects.filter(community=ctx.community, is_hidden=False)
+    qs = Resource.objects.filter(community=ctx.community, is_hidden=False).select_related(
+        "community"
+    )
     if not (ctx.is_active_member or can_animate(ctx)):
         qs = qs.exclude(visibility="members")
     return qs
@@ -72,7 +74,11 @@ def list_library(
 ) -> KeysetPage[Resource]:
     """A page of the library. With search text, the best matches first (ranked, with a
     highlighted snippet, at most ``size``); otherwise keyset pages in the chosen order."""
-    qs = visible_resources(ctx).select_related("author", "event").prefetch_related("tags")  # type: ignore[misc]
+    qs = (
+        visible_resources(ctx)
+        .select_related("author", "event", "event__community")
+        .prefetch_related("tags")
+    )  # type: ignore[misc]
     if kind:
         qs = qs.filter(kind=kind)
     if tag:

@@ -57,7 +57,7 @@ def list_surveys(ctx: CommunityContext) -> dict[str, list[Survey]]:
     now = timezone.now()
     member = ctx.member
     open_qs = Survey.objects.filter(community=ctx.community, opens_at__lte=now, closes_at__gt=now)
-    opened = list(open_qs.order_by("closes_at", "id")[:50])
+    opened = list(open_qs.select_related("community").order_by("closes_at", "id")[:50])
     answered: set[int] = set()
     if member is not None and opened:
         answered = set(
@@ -71,9 +71,9 @@ def list_surveys(ctx: CommunityContext) -> dict[str, list[Survey]]:
     upcoming: list[Survey] = []
     if can_view_dashboard(ctx):
         closed = list(
-            Survey.objects.filter(community=ctx.community, closes_at__lte=now).order_by(
-                "-closes_at", "-id"
-            )[:50]
+            Survey.objects.filter(community=ctx.community, closes_at__lte=now)
+            .select_related("community")
+            .order_by("-closes_at", "-id")[:50]
         )
         upcoming = list(
             Survey.objects.filter(community=ctx.community, opens_at__gt=now).order_by(
@@ -90,6 +90,7 @@ def overview_panel(ctx: CommunityContext) -> dict[str, Any] | None:
     pending = list(
         Survey.objects.filter(community=ctx.community, opens_at__lte=now, closes_at__gt=now)
         .exclude(participations__member=ctx.member)
+        .select_related("community")
         .order_by("closes_at", "id")[:3]
     )
     return {"surveys": pending, "community": ctx.community} if pending else None

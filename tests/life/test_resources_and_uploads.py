@@ -18,8 +18,8 @@ from community.selectors.communities import get_community_context
 from community.selectors.resources import list_library, search_resources_section
 from community.services import resources as services
 from community.uploads import document_display_name, validate_document
-from tests.helpers import assert_inert
 from tests.factories import CommunityFactory, MemberFactory, MembershipFactory
+from tests.helpers import assert_inert
 from tests.life.factories import ResourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,9 @@ def png() -> SimpleUploadedFile:
         (office("word/", "report.pdf"), "docx"),
     ],
 )
-def test_documents_are_recognised_by_their_content(upload: SimpleUploadedFile, extension: str) -> None:
+def test_documents_are_recognised_by_their_content(
+    upload: SimpleUploadedFile, extension: str
+) -> None:
     assert validate_document(upload, max_bytes=1024 * 1024) == extension
 
 
@@ -76,9 +78,21 @@ def test_documents_are_recognised_by_their_content(upload: SimpleUploadedFile, e
     [
         (SimpleUploadedFile("evil.pdf", b"MZ\x90\x00 an executable"), "bad_type"),
         (SimpleUploadedFile("notes.txt", b"plain text notes"), "bad_type"),
-        (SimpleUploadedFile("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), "markup"),
-        (SimpleUploadedFile("logo.png", b'<?xml version="1.0"?><svg onload="alert(1)"/>'), "markup"),
-        (SimpleUploadedFile("page.pdf", b"\xef\xbb\xbf  <html><script>x</script></html>"), "markup"),
+        (
+            SimpleUploadedFile(
+                "logo.svg",
+                b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            ),
+            "markup",
+        ),
+        (
+            SimpleUploadedFile("logo.png", b'<?xml version="1.0"?><svg onload="alert(1)"/>'),
+            "markup",
+        ),
+        (
+            SimpleUploadedFile("page.pdf", b"\xef\xbb\xbf  <html><script>x</script></html>"),
+            "markup",
+        ),
         (SimpleUploadedFile("archive.docx", b"PK\x03\x04 broken zip"), "bad_type"),
         (office("word/", "macro.docx", {"word/vbaProject.bin": b"x"}), "macros"),
         (SimpleUploadedFile("empty.pdf", b""), "empty"),
@@ -111,8 +125,12 @@ def test_display_names_keep_nothing_dangerous() -> None:
 
 def test_sharing_a_document_stores_it_under_a_random_name(place: Community, alice: Member) -> None:
     resource = services.share_resource(
-        community=place, by=alice, kind="document", title="Trame d'entretien annuel",
-        upload=pdf("Trame entretien.pdf"), tags=["entretien", "RH"],
+        community=place,
+        by=alice,
+        kind="document",
+        title="Trame d'entretien annuel",
+        upload=pdf("Trame entretien.pdf"),
+        tags=["entretien", "RH"],
     )
     assert resource.file.name.startswith("resources/")
     assert resource.file.name.endswith(".pdf")
@@ -126,8 +144,11 @@ def test_sharing_a_document_stores_it_under_a_random_name(place: Community, alic
 
 def test_articles_are_sanitised_like_posts(place: Community, alice: Member) -> None:
     resource = services.share_resource(
-        community=place, by=alice, kind="article", title="Retour d'expérience",
-        body='Bonjour <img src=x onerror=alert(1)> [lien](javascript:alert(1)) **ok**',
+        community=place,
+        by=alice,
+        kind="article",
+        title="Retour d'expérience",
+        body="Bonjour <img src=x onerror=alert(1)> [lien](javascript:alert(1)) **ok**",
     )
     assert_inert(resource.body_html)
     assert "<img" not in resource.body_html
@@ -140,12 +161,16 @@ def test_sharing_needs_the_right_fields_and_membership(place: Community, alice: 
     with pytest.raises(ValidationError):
         services.share_resource(community=place, by=alice, kind="document", title="Sans fichier")
     with pytest.raises(PermissionDenied):
-        services.share_resource(community=place, by=MemberFactory(), kind="link", title="Intrus", url="https://x.org")
+        services.share_resource(
+            community=place, by=MemberFactory(), kind="link", title="Intrus", url="https://x.org"
+        )
     assert Resource.objects.count() == 0
     assert ActivityEvent.objects.count() == 0
 
 
-def test_useful_votes_count_once_and_credit_the_author(place: Community, alice: Member, bob: Member) -> None:
+def test_useful_votes_count_once_and_credit_the_author(
+    place: Community, alice: Member, bob: Member
+) -> None:
     resource = ResourceFactory(community=place, author=alice)
     services.set_useful(resource=resource, member=bob, on=True)
     services.set_useful(resource=resource, member=bob, on=True)
@@ -162,10 +187,24 @@ def test_useful_votes_count_once_and_credit_the_author(place: Community, alice: 
 
 
 def test_library_search_uses_french_stemming_and_tags(place: Community, alice: Member) -> None:
-    services.share_resource(community=place, by=alice, kind="link", title="Animer des ateliers",
-                            summary="Pour les formateurs débutants", url="https://x.org/a", tags=["facilitation"])
-    services.share_resource(community=place, by=alice, kind="link", title="Tableaux croisés",
-                            summary="Excel pour tous", url="https://x.org/b", tags=["excel"])
+    services.share_resource(
+        community=place,
+        by=alice,
+        kind="link",
+        title="Animer des ateliers",
+        summary="Pour les formateurs débutants",
+        url="https://x.org/a",
+        tags=["facilitation"],
+    )
+    services.share_resource(
+        community=place,
+        by=alice,
+        kind="link",
+        title="Tableaux croisés",
+        summary="Excel pour tous",
+        url="https://x.org/b",
+        tags=["excel"],
+    )
     ctx = get_community_context(alice.user, place)
     assert [r.title for r in list_library(ctx, text="atelier").items] == ["Animer des ateliers"]
     assert [r.title for r in list_library(ctx, text="formateur").items] == ["Animer des ateliers"]
@@ -215,7 +254,9 @@ def provider() -> Iterator[list[dict[str, object]]]:
     discussions.register_provider(None)  # type: ignore[arg-type]
 
 
-def test_discussion_is_opened_once_and_its_url_stored(place: Community, alice: Member, provider: list[dict[str, object]]) -> None:
+def test_discussion_is_opened_once_and_its_url_stored(
+    place: Community, alice: Member, provider: list[dict[str, object]]
+) -> None:
     resource = ResourceFactory(community=place)
     assert services.open_discussion_for(target=resource, by=alice) == "/t/42/"
     assert services.open_discussion_for(target=resource, by=alice) == "/t/42/"
