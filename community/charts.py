@@ -31,24 +31,25 @@ class BarChart:
 def bar_chart(data: list[tuple[str, int]], *, title: str, height: int = 160) -> BarChart:
     """Vertical bars for ``data`` ((label, value) in order), scaled to the largest."""
     count = max(len(data), 1)
-    slot = 44
-    width = slot * count + 16
+    width = 480
+    slot = (width - 16) / count
     top, bottom = 18, 22
     plot = height - top - bottom
     biggest = max((v for _l, v in data), default=0) or 1
     bars = []
     for index, (label, value) in enumerate(data):
         bar_height = plot * value / biggest
-        x = 8 + index * slot + 6
+        bar_width = min(slot * 0.7, 56)
+        x = 8 + index * slot + (slot - bar_width) / 2
         bars.append(
             Bar(
                 label=label,
                 value=value,
                 x=x,
                 y=top + plot - bar_height,
-                width=slot - 12,
+                width=bar_width,
                 height=bar_height,
-                label_x=x + (slot - 12) / 2,
+                label_x=x + bar_width / 2,
                 value_y=top + plot - bar_height - 4,
             )
         )
