@@ -497,7 +497,7 @@ RESOURCES: list[tuple[str, str, str, str, str, list[str], int]] = [
     ),
 ]
 
-ARTICLES: list[tuple[str, str, str, list[str], int]] = [
+ARTICLES: list[tuple[str, str, str, str, list[str], int]] = [
     (
         "reseau-formateurs",
         "Retour d'expérience : ma première formation hybride",
@@ -611,7 +611,7 @@ def _active_members(community: Community) -> list[Member]:
 
 
 def _events(communities: dict[str, Community], people: list[Member], now: datetime) -> list[Event]:
-    created = []
+    created: list[Event] = []
     for (
         slug,
         title,

@@ -74,11 +74,8 @@ def list_library(
 ) -> KeysetPage[Resource]:
     """A page of the library. With search text, the best matches first (ranked, with a
     highlighted snippet, at most ``size``); otherwise keyset pages in the chosen order."""
-    qs = (
-        visible_resources(ctx)
-        .select_related("author", "event", "event__community")
-        .prefetch_related("tags")
-    )  # type: ignore[misc]
+    qs = visible_resources(ctx).select_related("author", "event", "event__community")
+    qs = qs.prefetch_related("tags")  # type: ignore[misc]
     if kind:
         qs = qs.filter(kind=kind)
     if tag:
