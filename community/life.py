@@ -160,3 +160,6 @@ def register() -> None:
     register_provider(
         Provider("resources", _("Library"), resource_selectors.search_resources_section, 30)
     )
+    from community.selectors.members import DATA_EXPORTERS
+
+    DATA_EXPORTERS["community_life"] = event_selectors.export_member_life

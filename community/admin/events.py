@@ -9,13 +9,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from community.admin.scoping import CommunityScopedAdminMixin
+from community.admin.scoping import CommunityScopedAdminMixin, ScopedInlineMixin
 from community.markdown import render_markdown
 from community.models import Event, EventFeedback, Registration
 from community.services import events as services
 
 
-class RegistrationInline(admin.TabularInline):
+class RegistrationInline(ScopedInlineMixin, admin.TabularInline):
     model = Registration
     fields = ("member", "status", "registered_at", "attendance", "checked_in_at")
     readonly_fields = ("member", "status", "registered_at", "attendance", "checked_in_at")

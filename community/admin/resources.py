@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from community.admin.scoping import CommunityScopedAdminMixin, scoped_ids
+from community.admin.scoping import CommunityScopedAdminMixin, ScopedInlineMixin, scoped_ids
 from community.models import Collection, CollectionItem, Resource
 
 
@@ -65,7 +65,7 @@ class ResourceAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
         queryset.update(is_hidden=False)
 
 
-class CollectionItemInline(admin.TabularInline):
+class CollectionItemInline(ScopedInlineMixin, admin.TabularInline):
     model = CollectionItem
     raw_id_fields = ["resource"]
     extra = 3

@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from community.admin.scoping import CommunityScopedAdminMixin
+from community.admin.scoping import CommunityScopedAdminMixin, ScopedInlineMixin
 from community.models import Survey, SurveyQuestion
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(ScopedInlineMixin, admin.StackedInline):
     model = SurveyQuestion
     extra = 1
     fields = [

@@ -207,3 +207,49 @@ def overview_panel(ctx: CommunityContext) -> dict[str, Any] | None:
     if not events and not can_create_event(ctx):
         return None
     return {"events": events, "community": ctx.community}
+
+
+def export_member_life(member: Member) -> dict[str, Any]:
+    """The member's part of community life for their GDPR download (anonymous survey
+    answers cannot be found: nothing links them to the member)."""
+    from community.models import SurveyResponse
+
+    return {
+        "event_registrations": [
+            {
+                "event": r["event__title"],
+                "starts_at": r["event__starts_at"],
+                "status": r["status"],
+                "attendance": r["attendance"],
+            }
+            for r in Registration.objects.filter(member=member)
+            .values("event__title", "event__starts_at", "status", "attendance")
+            .order_by("event__starts_at")
+        ],
+        "event_feedback": list(
+            EventFeedback.objects.filter(member=member).values("event__title", "rating", "comment")
+        ),
+        "resources_shared": list(
+            Resource.objects.filter(author=member).values(
+                "title", "kind", "summary", "url", "body", "file_name", "created_at"
+            )
+        ),
+        "named_survey_answers": [
+            {
+                "survey": response.survey.title_fr or response.survey.title_en,
+                "day": response.submitted_on,
+                "answers": [
+                    {
+                        "question": a.question.text_fr,
+                        "number": a.number,
+                        "choices": a.choices,
+                        "text": a.text,
+                    }
+                    for a in response.answers.all()
+                ],
+            }
+            for response in SurveyResponse.objects.filter(member=member)
+            .select_related("survey")
+            .prefetch_related("answers__question")
+        ],
+    }
