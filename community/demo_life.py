@@ -36,14 +36,14 @@ LONDON = ZoneInfo("Europe/London")
 MARKER = "Atelier : animer une classe virtuelle qui vit"
 
 RITUALS = {
-    "reseau-formateurs": """- **Le premier mardi du mois**, un atelier thématique d'une heure en visio : une pratique, un invité, des questions.
+    "reseau-formateurs": """- **Le premier mardi du mois**, un atelier thématique d’une heure en visio : une pratique, un invité, des questions.
 - **Chaque vendredi**, la « question de la semaine » dans le forum : on y répond en trois lignes, pas plus.
-- **Une fois par trimestre**, une session de co-développement : une personne expose une situation, le groupe l'aide à avancer.
+- **Une fois par trimestre**, une session de co-développement : une personne expose une situation, le groupe l’aide à avancer.
 - Les supports de chaque atelier arrivent dans la **bibliothèque** le lendemain.""",
-    "formateurs-lyon": """- **Le premier jeudi du mois à 19 h**, rencontre à la Part-Dieu (salle Rhône) autour d'un thème.
+    "formateurs-lyon": """- **Le premier jeudi du mois à 19 h**, rencontre à la Part-Dieu (salle Rhône) autour d’un thème.
 - Un **déjeuner pédagogique** le troisième mardi, pour les formateurs de passage.""",
-    "formateurs-nantes": """- **Un déjeuner pédagogique** par mois, sur l'île de Nantes.
-- Un **atelier de co-développement** le dernier jeudi : ce qui s'y dit reste dans l'atelier.""",
+    "formateurs-nantes": """- **Un déjeuner pédagogique** par mois, sur l’île de Nantes.
+- Un **atelier de co-développement** le dernier jeudi : ce qui s’y dit reste dans l’atelier.""",
     "data-guild": """- **Office hours every Wednesday**, 12:30–13:30 UK time: bring a query, a chart or a doubt.
 - **A monthly talk** by a member on something they learned the hard way.
 - **Pair up**: declare what you can teach and what you want to learn, and we match you.""",
@@ -83,7 +83,7 @@ EVENTS: list[tuple[Any, ...]] = [
     ),
     (
         "reseau-formateurs",
-        "Webinaire : l'évaluation à froid, enfin utile",
+        "Webinaire : l’évaluation à froid, enfin utile",
         "webinar",
         -7,
         12,
@@ -93,7 +93,7 @@ EVENTS: list[tuple[Any, ...]] = [
         None,
         11,
         ["évaluation"],
-        "Comment mesurer ce qui reste d'une formation trois mois après, sans questionnaire interminable.",
+        "Comment mesurer ce qui reste d’une formation trois mois après, sans questionnaire interminable.",
     ),
     (
         "reseau-formateurs",
@@ -107,11 +107,11 @@ EVENTS: list[tuple[Any, ...]] = [
         30,
         0,
         ["ingénierie pédagogique", "multimodal"],
-        "Du présentiel, du distanciel, de l'asynchrone : on assemble un parcours complet à partir d'un cas réel.",
+        "Du présentiel, du distanciel, de l’asynchrone : on assemble un parcours complet à partir d’un cas réel.",
     ),
     (
         "reseau-formateurs",
-        "Session thématique : l'IA générative en formation",
+        "Session thématique : l’IA générative en formation",
         "thematic",
         12,
         18,
@@ -121,11 +121,11 @@ EVENTS: list[tuple[Any, ...]] = [
         3,
         17,
         ["IA", "ingénierie pédagogique"],
-        "Ce qui marche, ce qui inquiète, ce que nos apprenants en font déjà. Places limitées pour garder l'échange.",
+        "Ce qui marche, ce qui inquiète, ce que nos apprenants en font déjà. Places limitées pour garder l’échange.",
     ),
     (
         "reseau-formateurs",
-        "Hackathon pédagogique d'automne",
+        "Hackathon pédagogique d’automne",
         "hackathon",
         26,
         9,
@@ -149,7 +149,7 @@ EVENTS: list[tuple[Any, ...]] = [
         12,
         24,
         ["animation"],
-        "Chacun apporte un brise-glace qu'il aime, on les teste entre deux bouchées.",
+        "Chacun apporte un brise-glace qu’il aime, on les teste entre deux bouchées.",
     ),
     (
         "formateurs-nantes",
@@ -256,7 +256,7 @@ RESOURCES: list[tuple[str, str, str, str, str, list[str], int]] = [
         "reseau-formateurs",
         "link",
         "Modèle de Kirkpatrick, expliqué simplement",
-        "Les quatre niveaux d'évaluation, avec un exemple concret pour chacun.",
+        "Les quatre niveaux d’évaluation, avec un exemple concret pour chacun.",
         "https://www.example.org/kirkpatrick",
         ["évaluation"],
         7,
@@ -264,8 +264,8 @@ RESOURCES: list[tuple[str, str, str, str, str, list[str], int]] = [
     (
         "reseau-formateurs",
         "link",
-        "Banque d'activités pour l'asynchrone",
-        "Plus de cinquante activités classées par objectif : découvrir, s'entraîner, ancrer.",
+        "Banque d’activités pour l’asynchrone",
+        "Plus de cinquante activités classées par objectif : découvrir, s’entraîner, ancrer.",
         "https://www.example.org/activites-asynchrones",
         ["multimodal", "ingénierie pédagogique"],
         29,
@@ -283,7 +283,7 @@ RESOURCES: list[tuple[str, str, str, str, str, list[str], int]] = [
         "reseau-formateurs",
         "link",
         "Charte graphique des supports du réseau",
-        "Les gabarits PowerPoint et les règles d'accessibilité (contrastes, tailles).",
+        "Les gabarits PowerPoint et les règles d’accessibilité (contrastes, tailles).",
         "https://www.example.org/gabarits",
         ["supports", "accessibilité"],
         0,
@@ -310,7 +310,7 @@ RESOURCES: list[tuple[str, str, str, str, str, list[str], int]] = [
         "reseau-formateurs",
         "link",
         "Accessibilité des formations : le mémo",
-        "Sous-titres, documents lisibles, pauses : ce qu'il faut prévoir dès la conception.",
+        "Sous-titres, documents lisibles, pauses : ce qu’il faut prévoir dès la conception.",
         "https://www.example.org/accessibilite",
         ["accessibilité"],
         25,
@@ -328,7 +328,7 @@ RESOURCES: list[tuple[str, str, str, str, str, list[str], int]] = [
         "reseau-formateurs",
         "link",
         "Le co-développement en 6 étapes",
-        "Le déroulé d'une séance, les rôles, les phrases pour lancer chaque étape.",
+        "Le déroulé d’une séance, les rôles, les phrases pour lancer chaque étape.",
         "https://www.example.org/codev",
         ["co-développement"],
         11,
@@ -354,8 +354,8 @@ RESOURCES: list[tuple[str, str, str, str, str, list[str], int]] = [
     (
         "formateurs-lyon",
         "link",
-        "Plan d'accès à la salle Rhône",
-        "Entrée côté rue de Bonnel, badge à l'accueil, ascenseur jusqu'au 3e.",
+        "Plan d’accès à la salle Rhône",
+        "Entrée côté rue de Bonnel, badge à l’accueil, ascenseur jusqu’au 3e.",
         "https://www.example.org/lyon/acces",
         ["pratique"],
         9,
@@ -363,7 +363,7 @@ RESOURCES: list[tuple[str, str, str, str, str, list[str], int]] = [
     (
         "formateurs-lyon",
         "link",
-        "Carnet d'adresses des lieux de formation lyonnais",
+        "Carnet d’adresses des lieux de formation lyonnais",
         "Salles testées par les membres, avec capacité et équipement.",
         "https://www.example.org/lyon/salles",
         ["pratique"],
@@ -372,7 +372,7 @@ RESOURCES: list[tuple[str, str, str, str, str, list[str], int]] = [
     (
         "formateurs-lyon",
         "podcast",
-        "Entretien : former dans l'industrie",
+        "Entretien : former dans l’industrie",
         "Un formateur de la vallée de la chimie raconte son quotidien.",
         "https://podcast.example.org/industrie",
         ["témoignage"],
@@ -500,20 +500,20 @@ RESOURCES: list[tuple[str, str, str, str, str, list[str], int]] = [
 ARTICLES: list[tuple[str, str, str, str, list[str], int]] = [
     (
         "reseau-formateurs",
-        "Retour d'expérience : ma première formation hybride",
+        "Retour d’expérience : ma première formation hybride",
         "Ce qui a marché, ce que je referais autrement.",
         "## Le contexte\n\nDouze participants, dont cinq à distance, pour une formation de deux jours.\n\n"
-        "## Ce qui a marché\n\n- Un **binôme** présentiel/distanciel pour chaque activité.\n- Un micro de salle plutôt que celui de l'ordinateur.\n\n"
-        "## Ce que je changerais\n\nPrévoir une personne dédiée au chat : impossible d'animer et de lire en même temps.",
-        ["multimodal", "retour d'expérience"],
+        "## Ce qui a marché\n\n- Un **binôme** présentiel/distanciel pour chaque activité.\n- Un micro de salle plutôt que celui de l’ordinateur.\n\n"
+        "## Ce que je changerais\n\nPrévoir une personne dédiée au chat : impossible d’animer et de lire en même temps.",
+        ["multimodal", "retour d’expérience"],
         15,
     ),
     (
         "reseau-formateurs",
         "Cinq questions pour lancer un atelier de co-développement",
-        "Les relances qui aident le groupe à questionner plutôt qu'à conseiller trop vite.",
-        "1. *Qu'attends-tu précisément du groupe aujourd'hui ?*\n2. *Qu'as-tu déjà essayé ?*\n3. *Qui d'autre est concerné ?*\n"
-        "4. *Que se passerait-il si tu ne faisais rien ?*\n5. *Qu'est-ce qui serait un premier petit pas ?*",
+        "Les relances qui aident le groupe à questionner plutôt qu’à conseiller trop vite.",
+        "1. *Qu’attends-tu précisément du groupe aujourd’hui ?*\n2. *Qu’as-tu déjà essayé ?*\n3. *Qui d’autre est concerné ?*\n"
+        "4. *Que se passerait-il si tu ne faisais rien ?*\n5. *Qu’est-ce qui serait un premier petit pas ?*",
         ["co-développement", "posture"],
         7,
     ),
@@ -548,7 +548,7 @@ DOCUMENTS = [
     ),
     (
         "reseau-formateurs",
-        "Grille d'observation d'une séance",
+        "Grille d’observation d’une séance",
         "Pour observer un collègue et lui faire un retour utile.",
         "grille-observation.pdf",
         ["posture", "évaluation"],
@@ -770,6 +770,26 @@ def _resources(
     return shared
 
 
+def _backdate(resources: list[Resource], now: datetime) -> None:
+    """Spread the library over the last months (slides: the day after their event), the
+    activity log agreeing with the rows."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from community.models import ActivityEvent
+
+    kind = ContentType.objects.get_for_model(Resource)
+    total = len(resources)
+    for index, resource in enumerate(resources):
+        if resource.event is not None:
+            when = resource.event.ends_at + timedelta(hours=20 + index % 5)
+        else:
+            when = now - timedelta(days=(total - index) * 3 + 5, hours=(index * 7) % 11)
+        Resource.objects.filter(pk=resource.pk).update(created_at=when)
+        ActivityEvent.objects.filter(
+            verb="resources.shared", target_type=kind, target_id=resource.pk
+        ).update(occurred_at=when)
+
+
 def _votes(resources: list[Resource]) -> None:
     for index, resource in enumerate(resources):
         members = _active_members(resource.community)
@@ -834,7 +854,7 @@ def _surveys(communities: dict[str, Community], now: datetime) -> None:
             survey=closed,
             position=1,
             kind="rating",
-            text_fr="Dans l'ensemble, êtes-vous satisfait du réseau ?",
+            text_fr="Dans l’ensemble, êtes-vous satisfait du réseau ?",
             text_en="Overall, how satisfied are you with the network?",
         ),
         SurveyQuestion.objects.create(
@@ -848,7 +868,7 @@ def _surveys(communities: dict[str, Community], now: datetime) -> None:
             survey=closed,
             position=3,
             kind="multiple",
-            text_fr="Qu'est-ce qui vous sert le plus ?",
+            text_fr="Qu’est-ce qui vous sert le plus ?",
             text_en="What helps you most?",
             choices_fr="Les ateliers\nLe forum\nLa bibliothèque\nLe mentorat",
             choices_en="Workshops\nThe forum\nThe library\nMentoring",
@@ -863,12 +883,30 @@ def _surveys(communities: dict[str, Community], now: datetime) -> None:
         ),
     ]
     ideas = [
-        "Plus d'ateliers en fin de journée pour ceux qui animent le matin.",
+        "Plus d’ateliers en fin de journée pour ceux qui animent le matin.",
         "",
         "Une rubrique « question bête » pour oser demander.",
         "Des enregistrements plus courts, découpés par thème.",
         "",
         "Rencontrer les autres chapitres une fois par an.",
+        "Un annuaire des outils que chacun utilise, avec un contact.",
+        "",
+        "Des binômes de mentorat entre formateurs de métiers différents.",
+        "Prévenir plus tôt des ateliers : deux semaines minimum.",
+        "Les supports en PDF accessible, pas seulement en PowerPoint.",
+        "",
+        "Continuer les co-développements, c’est ce qui m’aide le plus.",
+        "Un atelier sur l’évaluation des compétences en situation.",
+        "",
+        "Mettre en avant les contributions des nouveaux.",
+        "Des rencontres en présentiel à Marseille aussi !",
+        "",
+        "Un fil des questions sans réponse dans la lettre mensuelle.",
+        "Parfois trop de notifications : un résumé hebdomadaire suffirait.",
+        "",
+        "Merci aux animatrices, le réseau est vivant.",
+        "Partager des exemples de déroulés complets de formation.",
+        "",
     ]
     for i, member in enumerate(_active_members(national)[:24]):
         survey_services.answer_survey(
@@ -878,7 +916,7 @@ def _surveys(communities: dict[str, Community], now: datetime) -> None:
                 questions[0].pk: [5, 4, 4, 3, 5, 4, 2][i % 7],
                 questions[1].pk: [10, 9, 8, 7, 9, 6, 10, 3, 9][i % 9],
                 questions[2].pk: [[0], [0, 2], [1], [2, 3], [0, 3]][i % 5],
-                questions[3].pk: ideas[i % 6],
+                questions[3].pk: ideas[i],
             },
         )
     Survey.objects.filter(pk=closed.pk).update(
@@ -921,7 +959,7 @@ NEWCOMERS = [
 
 
 def _newcomers(communities: dict[str, Community], now: datetime) -> None:
-    # The demo's members have been here for months; only the newcomers below are new.
+    # The demo’s members have been here for months; only the newcomers below are new.
     Membership.objects.filter(
         community__in=list(communities.values()), joined_at__gte=now - timedelta(days=1)
     ).update(joined_at=now - timedelta(days=120))
@@ -988,6 +1026,7 @@ def seed(out: TextIO) -> None:
     for index, event in enumerate(events):
         _registrations(event, _active_members(event.community), now, index)
     resources = _resources(communities, people, events)
+    _backdate(resources, now)
     _votes(resources)
     _collections(communities)
     _surveys(communities, now)
