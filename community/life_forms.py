@@ -48,6 +48,26 @@ class TagsField(forms.CharField):
         return tags
 
 
+class HandlesField(forms.CharField):
+    """Members named by their handles (``@claire-martin, tom``), checked against the
+    community's active members by the form."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 500)
+        kwargs.setdefault(
+            "help_text", _("Handles of members, separated by commas, e.g. claire-martin.")
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> list[str]:
+        text = _clean_text(super().clean(value) or "")
+        handles = [h.strip().lstrip("@").lower() for h in _tags(text)]
+        if len(handles) > 10:
+            raise ValidationError(_("Name at most 10 people."), code="too_many")
+        return list(dict.fromkeys(h for h in handles if h))
+
+
 class LocalDateTimeField(forms.DateTimeField):
     """A date and time as typed (datetime-local), read in the zone the form names."""
 
@@ -135,6 +155,8 @@ class EventForm(forms.Form):
     members_only = forms.BooleanField(
         label=_("Only members of the community may register"), required=False, initial=True
     )
+    co_organisers = HandlesField(label=_("Co-organisers"))
+    speakers = HandlesField(label=_("Speakers"))
     tags = TagsField()
     recurrence = forms.ChoiceField(
         label=_("Repeat"),
@@ -161,14 +183,46 @@ class EventForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, community: Any = None, editing: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.community = community
         if editing:
             del self.fields["recurrence"]
             del self.fields["occurrences"]
 
     def clean_title(self) -> str:
         return _clean_text(self.cleaned_data["title"])
+
+    def _members(self, name: str) -> list[Any]:
+        from community.models import Member
+
+        handles = self.cleaned_data.get(name) or []
+        if not handles or self.community is None:
+            return []
+        found = {
+            m.handle: m
+            for m in Member.objects.filter(
+                handle__in=handles,
+                memberships__community=self.community,
+                memberships__status="active",
+            )
+        }
+        unknown = [h for h in handles if h not in found]
+        if unknown:
+            raise ValidationError(
+                _("Not members of this community: %(handles)s")
+                % {"handles": ", ".join(f"@{h}" for h in unknown)},
+                code="unknown",
+            )
+        return [found[h] for h in handles]
+
+    def clean_co_organisers(self) -> list[Any]:
+        return self._members("co_organisers")
+
+    def clean_speakers(self) -> list[Any]:
+        return self._members("speakers")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

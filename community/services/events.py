@@ -206,6 +206,8 @@ def update_event(*, event: Event, by: Member, **fields: Any) -> Event:
     event = Event.objects.select_for_update().select_related("community").get(pk=event.pk)
     check_can_manage_event(_member_context(by, event.community), _organiser_ids(event))
     tags = fields.pop("tags", None)
+    organisers = fields.pop("organisers", None)
+    speakers = fields.pop("speakers", None)
     before = (event.starts_at, event.ends_at, event.place, event.online_url)
     for name, value in fields.items():
         setattr(event, name, value)
@@ -220,6 +222,10 @@ def update_event(*, event: Event, by: Member, **fields: Any) -> Event:
     event.save()
     if tags is not None:
         _set_tags(event, tags)
+    if organisers:
+        event.organisers.set(organisers)
+    if speakers is not None:
+        event.speakers.set(speakers)
     if moved:
         _queue_participants_notice(event, life.EVENT_CHANGED.key, f"changed:{event.sequence}")
     return event

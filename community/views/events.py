@@ -91,6 +91,7 @@ def event_create(request: MemberRequest, slug: str) -> HttpResponse:
         raise PermissionDenied(_("Only animators and ambassadors can plan events."))
     form = EventForm(
         request.POST or None,
+        community=ctx.community,
         initial={"timezone": request.member.timezone, "members_only": True, "occurrences": 6},
     )
     if request.method == "POST" and form.is_valid():
@@ -102,6 +103,8 @@ def event_create(request: MemberRequest, slug: str) -> HttpResponse:
                 tags=form.cleaned_data["tags"],
                 recurrence=form.cleaned_data.get("recurrence") or "",
                 occurrences=form.cleaned_data.get("occurrences") or 6,
+                organisers=[request.member, *form.cleaned_data["co_organisers"]],
+                speakers=form.cleaned_data["speakers"],
                 **form.event_fields(),
             )
         except ValidationError as error:
@@ -154,8 +157,10 @@ def event_edit(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
         "capacity": event.capacity,
         "members_only": event.members_only,
         "tags": ", ".join(t.name for t in event.tags.all()),
+        "co_organisers": ", ".join(m.handle for m in event.organisers.all()),
+        "speakers": ", ".join(m.handle for m in event.speakers.all()),
     }
-    form = EventForm(request.POST or None, initial=initial, editing=True)
+    form = EventForm(request.POST or None, initial=initial, editing=True, community=ctx.community)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_event(
@@ -163,6 +168,8 @@ def event_edit(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
                 by=request.member,
                 timezone=form.cleaned_data["timezone"],
                 tags=form.cleaned_data["tags"],
+                organisers=form.cleaned_data["co_organisers"] or [request.member],
+                speakers=form.cleaned_data["speakers"],
                 **form.event_fields(),
             )
             services.set_capacity(event=event, by=request.member, capacity=event.capacity)

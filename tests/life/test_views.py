@@ -446,6 +446,34 @@ class TestBadInput:
         assert response.status_code == 400
         assert "place" in response.context["form"].errors
 
+    def test_event_form_names_co_organisers_and_speakers_by_handle(
+        self, client_for: ClientFor, place: Community, animator: Member, alice: Member
+    ) -> None:
+        outsider = MemberFactory(handle="not-here")
+        data = {
+            "title": "Atelier à deux voix",
+            "kind": "workshop",
+            "starts_at": "2027-03-04T18:00",
+            "ends_at": "2027-03-04T19:00",
+            "timezone": "Europe/Paris",
+            "place": "Lyon",
+            "members_only": "on",
+        }
+        response = client_for(animator).post(
+            url("event-create", place.slug),
+            {**data, "speakers": f"@{alice.handle}, {outsider.handle}"},
+        )
+        assert response.status_code == 400
+        assert "@not-here" in str(response.context["form"].errors["speakers"])
+        response = client_for(animator).post(
+            url("event-create", place.slug),
+            {**data, "speakers": f"@{alice.handle}", "co_organisers": alice.handle},
+        )
+        assert response.status_code == 302
+        event = Event.objects.get()
+        assert list(event.speakers.all()) == [alice]
+        assert sorted(m.pk for m in event.organisers.all()) == sorted([animator.pk, alice.pk])
+
     def test_event_form_with_a_series(
         self, client_for: ClientFor, place: Community, animator: Member
     ) -> None:
