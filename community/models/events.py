@@ -89,7 +89,11 @@ class Event(models.Model):
         help_text=_("Only members of the community may register."),
     )
     organisers = models.ManyToManyField(
-        "community.Member", related_name="organised_events", verbose_name=_("organisers")
+        "community.Member",
+        related_name="organised_events",
+        blank=True,
+        verbose_name=_("organisers"),
+        help_text=_("Empty: you organise it."),
     )
     speakers = models.ManyToManyField(
         "community.Member", related_name="spoken_events", blank=True, verbose_name=_("speakers")

@@ -146,3 +146,66 @@ def test_a_real_worker_sends_the_reminders(celery_worker_process: subprocess.Pop
     [notice] = Notification.objects.filter(kind="events.reminder")
     assert (notice.recipient_id, notice.payload["lead"]) == (member.pk, "hour")
     assert Event.objects.get().reminded_hour_at is not None
+
+
+def test_every_life_admin_page_opens_for_an_animator(
+    admin_client: Client, place: Community
+) -> None:
+    event = EventFactory(community=place)
+    survey = SurveyFactory(community=place)
+    for page in [
+        "/admin/community/event/",
+        "/admin/community/event/add/",
+        f"/admin/community/event/{event.pk}/change/",
+        "/admin/community/resource/",
+        "/admin/community/collection/",
+        "/admin/community/collection/add/",
+        "/admin/community/survey/",
+        f"/admin/community/survey/{survey.pk}/change/",
+        "/admin/community/eventfeedback/",
+    ]:
+        assert admin_client.get(page).status_code == 200, page
+
+
+def test_an_animator_plans_an_event_in_the_admin(
+    admin_client: Client, place: Community, animator: Member
+) -> None:
+    from community.models import ActivityEvent
+
+    day = (timezone.localdate() + timedelta(days=10)).isoformat()
+    response = admin_client.post(
+        "/admin/community/event/add/",
+        {
+            "community": place.pk,
+            "title": "Atelier planifié au back-office",
+            "kind": "workshop",
+            "description": "**Venez** nombreux",
+            "tags": "animation",
+            "starts_at_0": day,
+            "starts_at_1": "18:00:00",
+            "ends_at_0": day,
+            "ends_at_1": "19:30:00",
+            "timezone": "Europe/Paris",
+            "place": "Lyon",
+            "online_url": "",
+            "capacity": "20",
+            "members_only": "on",
+            "organisers": "",
+            "speakers": "",
+            "status": "scheduled",
+            "registrations-TOTAL_FORMS": "0",
+            "registrations-INITIAL_FORMS": "0",
+            "registrations-MIN_NUM_FORMS": "0",
+            "registrations-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302, [
+        line for line in response.content.decode().splitlines() if "error" in line.lower()
+    ][:10]
+    event = Event.objects.get()
+    assert event.description_html == "<p><strong>Venez</strong> nombreux</p>\n"
+    assert len(event.checkin_code) == 6
+    assert list(event.organisers.all()) == [animator]
+    assert list(ActivityEvent.objects.values_list("verb", "actor_id")) == [
+        ("events.created", animator.pk)
+    ]
