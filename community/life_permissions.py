@@ -22,7 +22,7 @@ from community.permissions import (
 )
 
 if TYPE_CHECKING:
-    from community.models import Event, Registration, Resource, Survey
+    from community.models import Event, Registration, Resource
 
 
 def can_manage_event(ctx: CommunityContext, organiser_ids: Ids[int]) -> bool:
@@ -83,11 +83,6 @@ def can_read_resource(ctx: CommunityContext, resource: Resource) -> bool:
     return can_read_community(ctx)
 
 
-def can_edit_resource(ctx: CommunityContext, resource: Resource) -> bool:
-    mine = ctx.member is not None and resource.author_id == ctx.member.pk
-    return can_animate(ctx) or (mine and can_contribute(ctx))
-
-
 def can_see_survey_results(ctx: CommunityContext) -> bool:
     return can_view_dashboard(ctx)
 
@@ -95,7 +90,3 @@ def can_see_survey_results(ctx: CommunityContext) -> bool:
 def check_can_see_survey_results(ctx: CommunityContext) -> None:
     if not can_see_survey_results(ctx):
         raise PermissionDenied(_("Only the community's animators and managers see the results."))
-
-
-def survey_is_open(survey: Survey, now: object = None) -> bool:
-    return survey.is_open(now)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from community.admin.scoping import CommunityScopedAdminMixin, ScopedInlineMixin, scoped_ids
 from community.models import Collection, CollectionItem, Resource
+from community.services.resources import set_resource_hidden
 
 
 @admin.register(Resource)
@@ -56,13 +57,17 @@ class ResourceAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
     ]
     actions = ["hide", "unhide"]
 
+    def _set_hidden(self, request: HttpRequest, queryset: QuerySet[Resource], hidden: bool) -> None:
+        for resource in queryset.select_related("community"):
+            set_resource_hidden(resource=resource, by=request.member, hidden=hidden)  # type: ignore[attr-defined]
+
     @admin.action(description=_("Hide the selected resources"))
     def hide(self, request: HttpRequest, queryset: QuerySet[Resource]) -> None:
-        queryset.update(is_hidden=True)
+        self._set_hidden(request, queryset, True)
 
     @admin.action(description=_("Show the selected resources again"))
     def unhide(self, request: HttpRequest, queryset: QuerySet[Resource]) -> None:
-        queryset.update(is_hidden=False)
+        self._set_hidden(request, queryset, False)
 
 
 class CollectionItemInline(ScopedInlineMixin, admin.TabularInline):

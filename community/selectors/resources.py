@@ -9,8 +9,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from taggit.models import TaggedItem
 
@@ -200,8 +198,3 @@ def search_resources_section(user: Any, text: str, limit: int) -> Section:
         ],
         more_url="",
     )
-
-
-def library_url(slug: str, **params: str) -> str:
-    query = urlencode({k: v for k, v in params.items() if v})
-    return reverse("community:library", kwargs={"slug": slug}) + (f"?{query}" if query else "")

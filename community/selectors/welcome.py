@@ -15,7 +15,7 @@ from django_stubs_ext import StrOrPromise
 
 from community import life
 from community.activity import contribution_verbs
-from community.models import ActivityEvent, Event, Member, Membership
+from community.models import ActivityEvent, Event, Membership
 from community.models.communities import Role
 from community.navigation import tabs_for
 from community.pagination import KeysetPage, paginate_keyset
@@ -146,12 +146,3 @@ def list_newcomers(
     if only_silent:
         qs = qs.filter(contributed=False)
     return paginate_keyset(qs, order=["-joined_at", "-id"], cursor=cursor, size=size)
-
-
-def is_newcomer(member: Member | None, membership: Membership | None) -> bool:
-    return bool(
-        member
-        and membership
-        and membership.joined_at
-        and membership.joined_at >= timezone.now() - timedelta(days=NEWCOMER_DAYS)
-    )

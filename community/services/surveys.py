@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -237,7 +236,3 @@ def send_survey_invitations(*, now: datetime | None = None) -> int:
             invite_to_survey(survey_id=survey_id)
             invited += 1
     return invited
-
-
-def response_counts(survey: Survey) -> int:
-    return SurveyResponse.objects.filter(survey=survey).aggregate(n=Count("id"))["n"]

@@ -209,3 +209,17 @@ def test_an_animator_plans_an_event_in_the_admin(
     assert list(ActivityEvent.objects.values_list("verb", "actor_id")) == [
         ("events.created", animator.pk)
     ]
+
+
+def test_hiding_a_resource_from_the_admin(admin_client: Client, place: Community) -> None:
+    from community.models import Resource
+    from tests.life.factories import ResourceFactory
+
+    resource = ResourceFactory(community=place)
+    foreign = ResourceFactory(community=CommunityFactory())
+    response = admin_client.post(
+        "/admin/community/resource/",
+        {"action": "hide", "_selected_action": [resource.pk, foreign.pk]},
+    )
+    assert response.status_code == 302
+    assert dict(Resource.objects.values_list("pk", "is_hidden")) == {resource.pk: True, foreign.pk: False}
