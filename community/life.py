@@ -94,6 +94,14 @@ EVENT_CANCELLED = register_kind(
         grouped=True,  # one notice per member and group key (tasks safe to rerun)
     )
 )
+FEEDBACK_ASKED = register_kind(
+    NotificationKind(
+        "events.feedback",
+        _("An event I attended asks for my feedback"),
+        _event_sentence(_("How was %(title)s? Two clicks to tell the organisers")),
+        grouped=True,
+    )
+)
 SURVEY_INVITED = register_kind(
     NotificationKind(
         "surveys.invited",

@@ -42,3 +42,10 @@ def invite_to_survey_task(survey_id: int, reminder: str = "") -> int:
     from community.services.surveys import invite_to_survey
 
     return invite_to_survey(survey_id=survey_id, reminder=reminder)
+
+
+@shared_task(name="community.ask_event_feedback")
+def ask_event_feedback_task(event_id: int) -> int:
+    from community.services.events import ask_event_feedback
+
+    return ask_event_feedback(event_id=event_id)

@@ -453,7 +453,40 @@ def mark_attendance(*, event: Event, by: Member, marks: dict[int, str]) -> int:
         _record_attendance(registration, event, by)
         changed += 1
     _refresh_counts(event)
+    if changed:
+        from community.tasks import ask_event_feedback_task
+
+        event_id = event.pk
+        transaction.on_commit(lambda: ask_event_feedback_task.delay(event_id))
     return changed
+
+
+def ask_event_feedback(*, event_id: int) -> int:
+    """Ask the members marked present for a rating and a word (once each: safe to run
+    again after more marks)."""
+    event = Event.objects.select_related("community").get(pk=event_id)
+    group_key = f"event:{event.pk}:feedback"
+    told = Notification.objects.filter(group_key=group_key).values("recipient_id")
+    answered = EventFeedback.objects.filter(event=event).values("member_id")
+    recipients = list(
+        Registration.objects.filter(event=event, attendance=Attendance.ATTENDED)
+        .exclude(member_id__in=told)
+        .exclude(member_id__in=answered)
+        .values_list("member_id", flat=True)
+    )
+    with transaction.atomic():
+        return notify(
+            recipients=recipients,
+            kind=life.FEEDBACK_ASKED.key,
+            community=event.community,
+            target=event,
+            payload={
+                "title": event.title,
+                "when": when_text(event),
+                "url": event.get_absolute_url() + "#feedback",
+            },
+            group_key=group_key,
+        )
 
 
 @transaction.atomic

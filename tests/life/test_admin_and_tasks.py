@@ -222,4 +222,7 @@ def test_hiding_a_resource_from_the_admin(admin_client: Client, place: Community
         {"action": "hide", "_selected_action": [resource.pk, foreign.pk]},
     )
     assert response.status_code == 302
-    assert dict(Resource.objects.values_list("pk", "is_hidden")) == {resource.pk: True, foreign.pk: False}
+    assert dict(Resource.objects.values_list("pk", "is_hidden")) == {
+        resource.pk: True,
+        foreign.pk: False,
+    }

@@ -359,6 +359,39 @@ def test_attendance_is_marked_only_by_organisers_and_animators(
     ]
 
 
+def test_attendees_are_asked_for_feedback_once(
+    place: Community,
+    animator: Member,
+    alice: Member,
+    bob: Member,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    start = timezone.now() - timedelta(hours=2)
+    event = EventFactory(
+        community=place, starts_at=start, ends_at=start + timedelta(hours=1), organisers=[animator]
+    )
+    RegistrationFactory(event=event, member=alice)
+    RegistrationFactory(event=event, member=bob)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.mark_attendance(
+            event=event, by=animator, marks={alice.pk: "attended", bob.pk: "no_show"}
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.mark_attendance(event=event, by=animator, marks={bob.pk: "attended"})
+    assert services.ask_event_feedback(event_id=event.pk) == 0
+    rows = sorted(
+        Notification.objects.filter(kind="events.feedback").values_list(
+            "recipient_id", "payload__url"
+        )
+    )
+    assert rows == sorted(
+        [
+            (alice.pk, event.get_absolute_url() + "#feedback"),
+            (bob.pk, event.get_absolute_url() + "#feedback"),
+        ]
+    )
+
+
 def test_attendance_waits_for_the_start(place: Community, animator: Member, alice: Member) -> None:
     event = EventFactory(community=place, organisers=[animator])
     RegistrationFactory(event=event, member=alice)
