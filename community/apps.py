@@ -14,3 +14,8 @@ class CommunityConfig(AppConfig):
         from community.selectors.search import search_communities_section
 
         register_provider(Provider("communities", _("Communities"), search_communities_section, 10))
+
+        # Community life: events, library, surveys, newcomers.
+        from community import life
+
+        life.register()

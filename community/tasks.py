@@ -14,3 +14,38 @@ def send_notification_emails_task() -> int:
 @shared_task(name="community.notify_charter_updated")
 def notify_charter_updated_task(community_id: int, version: int) -> int:
     return notify_charter_updated(community_id=community_id, version=version)
+
+
+@shared_task(name="community.send_event_reminders")
+def send_event_reminders_task() -> int:
+    from community.services.events import send_event_reminders
+
+    return send_event_reminders()
+
+
+@shared_task(name="community.notify_event_participants")
+def notify_event_participants_task(event_id: int, kind: str, key: str, message: str = "") -> int:
+    from community.services.events import notify_event_participants
+
+    return notify_event_participants(event_id=event_id, kind=kind, key=key, message=message)
+
+
+@shared_task(name="community.send_survey_invitations")
+def send_survey_invitations_task() -> int:
+    from community.services.surveys import send_survey_invitations
+
+    return send_survey_invitations()
+
+
+@shared_task(name="community.invite_to_survey")
+def invite_to_survey_task(survey_id: int, reminder: str = "") -> int:
+    from community.services.surveys import invite_to_survey
+
+    return invite_to_survey(survey_id=survey_id, reminder=reminder)
+
+
+@shared_task(name="community.ask_event_feedback")
+def ask_event_feedback_task(event_id: int) -> int:
+    from community.services.events import ask_event_feedback
+
+    return ask_event_feedback(event_id=event_id)

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from community.views import members, membership, misc, notifications, pages
+from community.views import (
+    events,
+    members,
+    membership,
+    misc,
+    notifications,
+    pages,
+    resources,
+    surveys,
+    welcome,
+)
 
 app_name = "community"
 
@@ -21,6 +31,61 @@ urlpatterns = [
         membership.request_decide,
         name="request-decide",
     ),
+    # Community life: events, library, surveys, newcomers.
+    path("c/<slug:slug>/events/", events.event_list, name="event-list"),
+    path("c/<slug:slug>/events/calendar/", events.event_calendar, name="event-calendar"),
+    path("c/<slug:slug>/events/new/", events.event_create, name="event-create"),
+    path("c/<slug:slug>/events/feed.ics", events.event_feed, name="event-feed"),
+    path("c/<slug:slug>/events/<int:pk>/", events.event_detail, name="event-detail"),
+    path("c/<slug:slug>/events/<int:pk>/edit/", events.event_edit, name="event-edit"),
+    path("c/<slug:slug>/events/<int:pk>/rsvp/", events.event_rsvp, name="event-rsvp"),
+    path("c/<slug:slug>/events/<int:pk>/event.ics", events.event_ics, name="event-ics"),
+    path(
+        "c/<slug:slug>/events/<int:pk>/attendance/",
+        events.event_attendance,
+        name="event-attendance",
+    ),
+    path("c/<slug:slug>/events/<int:pk>/checkin/", events.event_checkin, name="event-checkin"),
+    path("c/<slug:slug>/events/<int:pk>/message/", events.event_message, name="event-message"),
+    path("c/<slug:slug>/events/<int:pk>/attach/", events.event_attach, name="event-attach"),
+    path("c/<slug:slug>/events/<int:pk>/feedback/", events.event_feedback, name="event-feedback"),
+    path("c/<slug:slug>/events/<int:pk>/cancel/", events.event_cancel, name="event-cancel"),
+    path("c/<slug:slug>/events/<int:pk>/discuss/", events.event_discuss, name="event-discuss"),
+    path("c/<slug:slug>/library/", resources.library, name="library"),
+    path("c/<slug:slug>/library/share/", resources.resource_create, name="resource-create"),
+    path("c/<slug:slug>/library/<int:pk>/", resources.resource_detail, name="resource-detail"),
+    path(
+        "c/<slug:slug>/library/<int:pk>/useful/",
+        resources.resource_useful,
+        name="resource-useful",
+    ),
+    path(
+        "c/<slug:slug>/library/<int:pk>/bookmark/",
+        resources.resource_bookmark,
+        name="resource-bookmark",
+    ),
+    path(
+        "c/<slug:slug>/library/<int:pk>/download/",
+        resources.resource_download,
+        name="resource-download",
+    ),
+    path(
+        "c/<slug:slug>/library/<int:pk>/discuss/",
+        resources.resource_discuss,
+        name="resource-discuss",
+    ),
+    path(
+        "c/<slug:slug>/library/collections/<slug:collection>/",
+        resources.collection_detail,
+        name="collection-detail",
+    ),
+    path("c/<slug:slug>/surveys/", surveys.survey_list, name="survey-list"),
+    path("c/<slug:slug>/surveys/<int:pk>/", surveys.survey_answer, name="survey-answer"),
+    path("c/<slug:slug>/surveys/<int:pk>/results/", surveys.survey_results, name="survey-results"),
+    path("c/<slug:slug>/surveys/<int:pk>/results.csv", surveys.survey_csv, name="survey-csv"),
+    path("c/<slug:slug>/welcome/", welcome.welcome, name="welcome"),
+    path("c/<slug:slug>/welcome/rituals/", welcome.rituals_edit, name="rituals-edit"),
+    path("c/<slug:slug>/newcomers/", welcome.newcomers, name="newcomers"),
     path("invitation/<str:token>/", membership.invitation, name="invitation"),
     path("m/<slug:handle>/", members.member_detail, name="member-detail"),
     path("me/profile/", members.profile_edit, name="profile-edit"),

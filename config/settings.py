@@ -315,3 +315,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Community life (events, library, surveys) -------------------------------------------
+# Registered members see an online event's link from this many minutes before it starts.
+EVENT_ONLINE_LINK_MINUTES = env.int("EVENT_ONLINE_LINK_MINUTES", default=30)
+# Documents shared in the resource library (PDF, office files, images).
+RESOURCE_UPLOAD_MAX_BYTES = env.int("RESOURCE_UPLOAD_MAX_BYTES", default=15 * 1024 * 1024)

@@ -1,4 +1,10 @@
-from community.admin import accounts, communities  # noqa: F401  (registers the admins)
+from community.admin import (  # noqa: F401  (registers the admins)
+    accounts,
+    communities,
+    events,
+    resources,
+    surveys,
+)
 from community.admin.scoping import CommunityScopedAdminMixin
 
 __all__ = ["CommunityScopedAdminMixin"]

@@ -37,6 +37,7 @@ class CommunityAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
         (None, {"fields": ["name", "slug", "parent", "tagline", "description", "language"]}),
         (_("Access"), {"fields": ["visibility", "join_policy"]}),
         (_("Look"), {"fields": ["accent_colour"]}),
+        (_("Newcomers"), {"fields": ["rituals"]}),
         (_("Figures"), {"fields": ["member_count", "charter_version", "created_at"]}),
     ]
 
@@ -45,6 +46,13 @@ class CommunityAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
         if scoped_ids(request) is not None:  # animators shape their community, not the tree
             fields += ["slug", "parent"]
         return fields
+
+    def save_model(self, request: HttpRequest, obj: Community, form: Any, change: bool) -> None:
+        # The rituals are cooked once, when written (shown on the welcome page).
+        from community.markdown import render_markdown
+
+        obj.rituals_html = render_markdown(obj.rituals).html
+        super().save_model(request, obj, form, change)
 
 
 class CharterVersionForm(forms.ModelForm):

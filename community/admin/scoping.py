@@ -115,6 +115,27 @@ class ReadOnlyAdminMixin:
         return False
 
 
+class ScopedInlineMixin:
+    """Inlines of a scoped admin: the parent admin has already checked the community, so
+    the staff member who may change the parent may edit its inline rows (animators hold no
+    Django model permissions)."""
+
+    def _staff(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_staff)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._staff(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._staff(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._staff(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._staff(request)
+
+
 def platform_admin_only(request: HttpRequest) -> bool:
     return bool(request.user.is_active and request.user.is_superuser)
 

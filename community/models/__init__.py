@@ -9,17 +9,39 @@ from community.models.communities import (
     Community,
     Membership,
 )
+from community.models.events import Event, EventFeedback, EventSeries, Registration
 from community.models.notifications import Notification, NotificationPreference
+from community.models.resources import Collection, CollectionItem, Resource, ResourceVote
+from community.models.surveys import (
+    Survey,
+    SurveyAnswer,
+    SurveyParticipation,
+    SurveyQuestion,
+    SurveyResponse,
+)
 
 __all__ = [
     "ActivityEvent",
     "Bookmark",
     "CharterAcceptance",
     "CharterVersion",
+    "Collection",
+    "CollectionItem",
     "Community",
+    "Event",
+    "EventFeedback",
+    "EventSeries",
     "Member",
     "Membership",
     "Notification",
     "NotificationPreference",
+    "Registration",
+    "Resource",
+    "ResourceVote",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyParticipation",
+    "SurveyQuestion",
+    "SurveyResponse",
     "User",
 ]

@@ -72,6 +72,13 @@ class Community(models.Model):
     accent_colour = models.CharField(
         _("accent colour"), max_length=7, default="#1f5f8b", validators=[hex_colour]
     )
+    rituals = models.TextField(
+        _("rituals (Markdown)"),
+        max_length=5000,
+        blank=True,
+        help_text=_("Shown to newcomers: the community's regular meetings and habits."),
+    )
+    rituals_html = models.TextField(editable=False, blank=True)
     # The current charter version; 0 means the community has no charter yet.
     charter_version = models.PositiveIntegerField(_("charter version"), default=0, editable=False)
     # Denormalised counter, kept right by the membership services.

@@ -22,7 +22,7 @@ def _after_join(request: Request, community: Community) -> HttpResponse:
         messages.success(request, _("Welcome! One last step: read and accept the charter."))
         return redirect("community:charter", slug=community.slug)
     messages.success(request, _("Welcome to %(name)s!") % {"name": community.name})
-    return redirect(community.get_absolute_url())
+    return redirect("community:welcome", slug=community.slug)
 
 
 @login_required
@@ -87,11 +87,14 @@ def charter(request: Request, slug: str) -> HttpResponse:
             raise PermissionDenied(_("Join the community before accepting its charter."))
         if current is None:
             raise Http404(_("This community has no charter yet."))
+        first_time = ctx.membership is not None and not ctx.membership.accepted_charter_version
         services.accept_charter(member=ctx.member, community=ctx.community)
         messages.success(
             request,
             _("Thank you! You can now take part in %(name)s.") % {"name": ctx.community.name},
         )
+        if first_time:  # a newcomer: their first week starts on the welcome page
+            return redirect("community:welcome", slug=ctx.community.slug)
         return redirect(ctx.community.get_absolute_url())
     return render_community(request, "community/charter.html", ctx, tab="overview", charter=current)
 
