@@ -13,6 +13,11 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+# Top-level folders of MEDIA_ROOT that /media/ serves to anyone (random names). Anything
+# else (library documents…) is served only by its app's permission-checked view. Apps add
+# their public folders in AppConfig.ready().
+PUBLIC_MEDIA_DIRS: set[str] = {"avatars"}
+
 IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp"}
 MAX_PIXELS = 40_000_000
 AVATAR_SIZE = 256

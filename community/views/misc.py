@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from community.admin_site import staff_lacks_mfa
 from community.http import Request
+from community.uploads import PUBLIC_MEDIA_DIRS
 
 
 @require_GET
@@ -35,7 +36,10 @@ def favicon(request: Request) -> HttpResponse:
 
 @require_GET
 def media(request: Request, path: str) -> HttpResponseBase:
-    """Uploaded files (avatars, images in posts). Names are random; never executed."""
+    """Public uploads (avatars, images in posts). Names are random; never executed.
+    Private files (library documents) are not served here, whoever asks."""
+    if path.split("/", 1)[0] not in PUBLIC_MEDIA_DIRS:
+        raise Http404
     try:
         full = Path(safe_join(str(settings.MEDIA_ROOT), path))
     except ValueError:

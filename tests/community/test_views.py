@@ -467,3 +467,17 @@ class TestQueryCounts:
         client = client_for(animator)
         with django_assert_max_num_queries(6):  # type: ignore[operator]
             assert client.get(reverse("community:notifications")).status_code == 200
+
+
+def test_media_serves_public_folders_only(client: Client, settings: object) -> None:
+    from pathlib import Path
+
+    root = Path(settings.MEDIA_ROOT)  # type: ignore[attr-defined]
+    (root / "avatars").mkdir(parents=True, exist_ok=True)
+    (root / "resources").mkdir(parents=True, exist_ok=True)
+    (root / "avatars" / "a.png").write_bytes(b"\x89PNG")
+    (root / "resources" / "secret.pdf").write_bytes(b"%PDF-1.4 secret")
+    public = client.get("/media/avatars/a.png")
+    assert public.status_code == 200
+    assert public["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert client.get("/media/resources/secret.pdf").status_code == 404
