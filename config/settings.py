@@ -314,3 +314,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Mentoring -----------------------------------------------------------------------------
+# Days without a session after which an active mentoring pair gets a reminder.
+MENTORING_STALLED_DAYS = env.int("MENTORING_STALLED_DAYS", default=21)
