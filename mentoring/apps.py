@@ -8,8 +8,13 @@ class MentoringConfig(AppConfig):
 
     def ready(self) -> None:
         from community.global_search import Provider, register_provider
-        from community.navigation import CommunityTab, Panel, register_overview_panel
-        from community.navigation import register_profile_panel, register_tab
+        from community.navigation import (
+            CommunityTab,
+            Panel,
+            register_overview_panel,
+            register_profile_panel,
+            register_tab,
+        )
         from community.selectors.members import DATA_EXPORTERS
         from mentoring import activity  # noqa: F401  (verbs and notification kinds)
         from mentoring.selectors import panels

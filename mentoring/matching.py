@@ -229,14 +229,15 @@ def build_arcs(
         np.array([min(a, b) * n + max(a, b) for a, b in data.forbidden], dtype=np.int64)
     )
     weights = np.ones(int(max([*data.skill_weight.keys(), *data.learn_skill.tolist(), 0])) + 1)
-    for skill, value in data.skill_weight.items():
-        weights[skill] = value
+    for skill_id, value in data.skill_weight.items():
+        weights[skill_id] = value
     # Teach declarations sorted by (skill, level, hash): a group per (skill, level).
     t_key = data.teach_skill * (MAX_LEVEL + 1) + data.teach_level
     t_order = np.lexsort((_mix(data.teach_member, 1), t_key))
     t_sorted_key = t_key[t_order]
     # Teacher level of each member for each skill (to check reciprocal gaps).
-    parts_src, parts_learn_row, parts_teach_row = [], [], []
+    parts_learn_row: list[Int] = []
+    parts_teach_row: list[Int] = []
 
     # 1. One-way: each learn row takes up to k teachers, best gaps first.
     remaining = np.full(len(data.learn_member), k_teachers * oversample, dtype=np.int64)
@@ -253,7 +254,6 @@ def build_arcs(
         parts_teach_row.append(t_order[pos])
     learn_row = np.concatenate(parts_learn_row)
     teach_row = np.concatenate(parts_teach_row)
-    del parts_src
     a = data.teach_member[teach_row]
     b = data.learn_member[learn_row]
     ok = _allowed(data, a, b, forbidden_keys)

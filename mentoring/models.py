@@ -44,12 +44,12 @@ class Bilingual(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         return self.name_en if (get_language() or "fr").startswith("en") else self.name_fr
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Domain(Bilingual):
@@ -134,9 +134,7 @@ class SkillDeclaration(models.Model):
         verbose_name = _("skill declaration")
         verbose_name_plural = _("skill declarations")
         constraints = [
-            models.UniqueConstraint(
-                fields=["member", "skill", "kind"], name="declaration_unique"
-            ),
+            models.UniqueConstraint(fields=["member", "skill", "kind"], name="declaration_unique"),
             models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="decl_level"),
         ]
         indexes = [
@@ -334,7 +332,9 @@ class RoundPin(models.Model):
         verbose_name_plural = _("pins")
         constraints = [
             models.UniqueConstraint(fields=["round", "member_a", "member_b"], name="pin_unique"),
-            models.CheckConstraint(condition=Q(member_a__lt=models.F("member_b")), name="pin_order"),
+            models.CheckConstraint(
+                condition=Q(member_a__lt=models.F("member_b")), name="pin_order"
+            ),
         ]
 
     def __str__(self) -> str:

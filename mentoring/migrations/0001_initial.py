@@ -7,370 +7,1003 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('community', '0003_bookmarks'),
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
+        ("community", "0003_bookmarks"),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Domain',
+            name="Domain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_fr', models.CharField(max_length=120, verbose_name='name (French)')),
-                ('name_en', models.CharField(max_length=120, verbose_name='name (English)')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='short name')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_fr", models.CharField(max_length=120, verbose_name="name (French)")),
+                ("name_en", models.CharField(max_length=120, verbose_name="name (English)")),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="short name")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
             ],
             options={
-                'verbose_name': 'domain',
-                'verbose_name_plural': 'domains',
-                'ordering': ['position', 'slug'],
+                "verbose_name": "domain",
+                "verbose_name_plural": "domains",
+                "ordering": ["position", "slug"],
             },
         ),
         migrations.CreateModel(
-            name='MatchingRound',
+            name="MatchingRound",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=120, verbose_name='title')),
-                ('description', models.TextField(blank=True, max_length=2000, verbose_name='description')),
-                ('opens_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='volunteers from')),
-                ('closes_on', models.DateField(blank=True, null=True, verbose_name='programme ends')),
-                ('reciprocity_bonus', models.DecimalField(decimal_places=1, default=1, help_text='How much more a two-way pair is worth than two one-way ones.', max_digits=3, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(3)], verbose_name='reciprocity bonus (λ)')),
-                ('status', models.CharField(choices=[('draft', 'Open to volunteers'), ('computing', 'Computing'), ('preview', 'Preview'), ('published', 'Published'), ('closed', 'Closed')], default='draft', max_length=10, verbose_name='status')),
-                ('progress', models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='progress')),
-                ('progress_note', models.CharField(blank=True, editable=False, max_length=200)),
-                ('stats', models.JSONField(blank=True, default=dict, editable=False)),
-                ('volunteer_count', models.PositiveIntegerField(default=0, editable=False, verbose_name='volunteers')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('computed_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='computed')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='matching_rounds', to='community.community', verbose_name='community')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='community.member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=120, verbose_name="title")),
+                (
+                    "description",
+                    models.TextField(blank=True, max_length=2000, verbose_name="description"),
+                ),
+                (
+                    "opens_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="volunteers from"
+                    ),
+                ),
+                (
+                    "closes_on",
+                    models.DateField(blank=True, null=True, verbose_name="programme ends"),
+                ),
+                (
+                    "reciprocity_bonus",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=1,
+                        help_text="How much more a two-way pair is worth than two one-way ones.",
+                        max_digits=3,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(3),
+                        ],
+                        verbose_name="reciprocity bonus (λ)",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Open to volunteers"),
+                            ("computing", "Computing"),
+                            ("preview", "Preview"),
+                            ("published", "Published"),
+                            ("closed", "Closed"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(
+                        default=0, editable=False, verbose_name="progress"
+                    ),
+                ),
+                ("progress_note", models.CharField(blank=True, editable=False, max_length=200)),
+                ("stats", models.JSONField(blank=True, default=dict, editable=False)),
+                (
+                    "volunteer_count",
+                    models.PositiveIntegerField(
+                        default=0, editable=False, verbose_name="volunteers"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "computed_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="computed"
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="published"
+                    ),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="matching_rounds",
+                        to="community.community",
+                        verbose_name="community",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="community.member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'matching round',
-                'verbose_name_plural': 'matching rounds',
-                'ordering': ['-created_at'],
+                "verbose_name": "matching round",
+                "verbose_name_plural": "matching rounds",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='MentoringBlock',
+            name="MentoringBlock",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('blocked', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='community.member')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='community.member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "blocked",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="community.member",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="community.member",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='MentoringPreferences',
+            name="MentoringPreferences",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('availability', models.BigIntegerField(default=0, help_text='Weekly slots; none means any time.', verbose_name='availability')),
-                ('mentor_capacity', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MaxValueValidator(5)], verbose_name='mentorships at once as mentor')),
-                ('learner_capacity', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MaxValueValidator(5)], verbose_name='mentorships at once as learner')),
-                ('avoid_own_team', models.BooleanField(default=False, verbose_name='not with my own team')),
-                ('member', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='mentoring_preferences', to='community.member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "availability",
+                    models.BigIntegerField(
+                        default=0,
+                        help_text="Weekly slots; none means any time.",
+                        verbose_name="availability",
+                    ),
+                ),
+                (
+                    "mentor_capacity",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[django.core.validators.MaxValueValidator(5)],
+                        verbose_name="mentorships at once as mentor",
+                    ),
+                ),
+                (
+                    "learner_capacity",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[django.core.validators.MaxValueValidator(5)],
+                        verbose_name="mentorships at once as learner",
+                    ),
+                ),
+                (
+                    "avoid_own_team",
+                    models.BooleanField(default=False, verbose_name="not with my own team"),
+                ),
+                (
+                    "member",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentoring_preferences",
+                        to="community.member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mentoring preferences',
-                'verbose_name_plural': 'mentoring preferences',
+                "verbose_name": "mentoring preferences",
+                "verbose_name_plural": "mentoring preferences",
             },
         ),
         migrations.CreateModel(
-            name='Mentorship',
+            name="Mentorship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('requested', 'Requested'), ('active', 'Active'), ('completed', 'Completed'), ('ended', 'Ended early'), ('declined', 'Declined')], max_length=10, verbose_name='status')),
-                ('reciprocal', models.BooleanField(default=False, verbose_name='two-way')),
-                ('weight', models.PositiveIntegerField(default=0, verbose_name='fit')),
-                ('message', models.TextField(blank=True, max_length=1000, verbose_name='message')),
-                ('accepted_a_at', models.DateTimeField(blank=True, null=True)),
-                ('accepted_b_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started')),
-                ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='ended')),
-                ('end_reason', models.CharField(blank=True, max_length=300, verbose_name='reason')),
-                ('session_count', models.PositiveIntegerField(default=0, verbose_name='sessions')),
-                ('last_session_on', models.DateField(blank=True, null=True, verbose_name='last session')),
-                ('reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentorships', to='community.community', verbose_name='community')),
-                ('member_a', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='community.member', verbose_name='member')),
-                ('member_b', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='community.member', verbose_name='other member')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='community.member')),
-                ('round', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='mentorships', to='mentoring.matchinground', verbose_name='round')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("requested", "Requested"),
+                            ("active", "Active"),
+                            ("completed", "Completed"),
+                            ("ended", "Ended early"),
+                            ("declined", "Declined"),
+                        ],
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("reciprocal", models.BooleanField(default=False, verbose_name="two-way")),
+                ("weight", models.PositiveIntegerField(default=0, verbose_name="fit")),
+                ("message", models.TextField(blank=True, max_length=1000, verbose_name="message")),
+                ("accepted_a_at", models.DateTimeField(blank=True, null=True)),
+                ("accepted_b_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
+                ),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="started")),
+                ("ended_at", models.DateTimeField(blank=True, null=True, verbose_name="ended")),
+                ("end_reason", models.CharField(blank=True, max_length=300, verbose_name="reason")),
+                ("session_count", models.PositiveIntegerField(default=0, verbose_name="sessions")),
+                (
+                    "last_session_on",
+                    models.DateField(blank=True, null=True, verbose_name="last session"),
+                ),
+                ("reminded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentorships",
+                        to="community.community",
+                        verbose_name="community",
+                    ),
+                ),
+                (
+                    "member_a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="community.member",
+                        verbose_name="member",
+                    ),
+                ),
+                (
+                    "member_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="community.member",
+                        verbose_name="other member",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="community.member",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="mentorships",
+                        to="mentoring.matchinground",
+                        verbose_name="round",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mentorship',
-                'verbose_name_plural': 'mentorships',
+                "verbose_name": "mentorship",
+                "verbose_name_plural": "mentorships",
             },
         ),
         migrations.CreateModel(
-            name='Feedback',
+            name="Feedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rating', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='rating')),
-                ('comment', models.TextField(blank=True, max_length=2000, verbose_name='what you take away')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='community.member')),
-                ('mentorship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='mentoring.mentorship')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rating",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="rating",
+                    ),
+                ),
+                (
+                    "comment",
+                    models.TextField(
+                        blank=True, max_length=2000, verbose_name="what you take away"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="community.member",
+                    ),
+                ),
+                (
+                    "mentorship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feedback",
+                        to="mentoring.mentorship",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'feedback',
-                'verbose_name_plural': 'feedback',
+                "verbose_name": "feedback",
+                "verbose_name_plural": "feedback",
             },
         ),
         migrations.CreateModel(
-            name='MentorshipDirection',
+            name="MentorshipDirection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('mentor_level', models.PositiveSmallIntegerField(default=0)),
-                ('learner_level', models.PositiveSmallIntegerField(default=0)),
-                ('target_level', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('weight', models.PositiveIntegerField(default=0)),
-                ('new_level', models.PositiveSmallIntegerField(blank=True, choices=[(1, '1 · Novice'), (2, '2 · Beginner'), (3, '3 · Competent'), (4, '4 · Proficient'), (5, '5 · Expert')], null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('learner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='community.member')),
-                ('mentor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='community.member')),
-                ('mentorship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='directions', to='mentoring.mentorship')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("mentor_level", models.PositiveSmallIntegerField(default=0)),
+                ("learner_level", models.PositiveSmallIntegerField(default=0)),
+                ("target_level", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("weight", models.PositiveIntegerField(default=0)),
+                (
+                    "new_level",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "1 · Novice"),
+                            (2, "2 · Beginner"),
+                            (3, "3 · Competent"),
+                            (4, "4 · Proficient"),
+                            (5, "5 · Expert"),
+                        ],
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                    ),
+                ),
+                (
+                    "learner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="community.member",
+                    ),
+                ),
+                (
+                    "mentor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="community.member",
+                    ),
+                ),
+                (
+                    "mentorship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="directions",
+                        to="mentoring.mentorship",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'direction',
-                'verbose_name_plural': 'directions',
+                "verbose_name": "direction",
+                "verbose_name_plural": "directions",
             },
         ),
         migrations.CreateModel(
-            name='Goal',
+            name="Goal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=200, verbose_name='goal')),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('direction', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='goals', to='mentoring.mentorshipdirection')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.CharField(max_length=200, verbose_name="goal")),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "direction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="goals",
+                        to="mentoring.mentorshipdirection",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'goal',
-                'verbose_name_plural': 'goals',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "goal",
+                "verbose_name_plural": "goals",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RoundPair',
+            name="RoundPair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weight', models.PositiveIntegerField(default=0)),
-                ('reciprocal', models.BooleanField(default=False)),
-                ('forced', models.BooleanField(default=False)),
-                ('directions', models.JSONField(default=list)),
-                ('member_a', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='community.member')),
-                ('member_b', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='community.member')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pairs', to='mentoring.matchinground')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("weight", models.PositiveIntegerField(default=0)),
+                ("reciprocal", models.BooleanField(default=False)),
+                ("forced", models.BooleanField(default=False)),
+                ("directions", models.JSONField(default=list)),
+                (
+                    "member_a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="community.member",
+                    ),
+                ),
+                (
+                    "member_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="community.member",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pairs",
+                        to="mentoring.matchinground",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RoundParticipant',
+            name="RoundParticipant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('joined_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='community.member')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='mentoring.matchinground')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("joined_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="community.member",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participants",
+                        to="mentoring.matchinground",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'volunteer',
-                'verbose_name_plural': 'volunteers',
+                "verbose_name": "volunteer",
+                "verbose_name_plural": "volunteers",
             },
         ),
         migrations.CreateModel(
-            name='RoundPin',
+            name="RoundPin",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('force', 'Pair them'), ('forbid', 'Never pair them')], max_length=6, verbose_name='pin')),
-                ('member_a', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='community.member', verbose_name='member')),
-                ('member_b', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='community.member', verbose_name='other member')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pins', to='mentoring.matchinground')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("force", "Pair them"), ("forbid", "Never pair them")],
+                        max_length=6,
+                        verbose_name="pin",
+                    ),
+                ),
+                (
+                    "member_a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="community.member",
+                        verbose_name="member",
+                    ),
+                ),
+                (
+                    "member_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="community.member",
+                        verbose_name="other member",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pins",
+                        to="mentoring.matchinground",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pin',
-                'verbose_name_plural': 'pins',
+                "verbose_name": "pin",
+                "verbose_name_plural": "pins",
             },
         ),
         migrations.CreateModel(
-            name='Skill',
+            name="Skill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_fr', models.CharField(max_length=120, verbose_name='name (French)')),
-                ('name_en', models.CharField(max_length=120, verbose_name='name (English)')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='short name')),
-                ('esco_uri', models.URLField(blank=True, help_text='e.g. http://data.europa.eu/esco/skill/…, to align with the EU framework.', verbose_name='ESCO URI')),
-                ('rome_code', models.CharField(blank=True, help_text="France Travail's ROME 4.0 code.", max_length=20, verbose_name='ROME code')),
-                ('description', models.TextField(blank=True, max_length=1000, verbose_name='description')),
-                ('domain', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='skills', to='mentoring.domain', verbose_name='domain')),
-                ('merged_into', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='mentoring.skill', verbose_name='merged into')),
-                ('tag', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='skill', to='taggit.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_fr", models.CharField(max_length=120, verbose_name="name (French)")),
+                ("name_en", models.CharField(max_length=120, verbose_name="name (English)")),
+                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="short name")),
+                (
+                    "esco_uri",
+                    models.URLField(
+                        blank=True,
+                        help_text="e.g. http://data.europa.eu/esco/skill/…, to align with the EU framework.",
+                        verbose_name="ESCO URI",
+                    ),
+                ),
+                (
+                    "rome_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="France Travail's ROME 4.0 code.",
+                        max_length=20,
+                        verbose_name="ROME code",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, max_length=1000, verbose_name="description"),
+                ),
+                (
+                    "domain",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="skills",
+                        to="mentoring.domain",
+                        verbose_name="domain",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="mentoring.skill",
+                        verbose_name="merged into",
+                    ),
+                ),
+                (
+                    "tag",
+                    models.OneToOneField(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="skill",
+                        to="taggit.tag",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'skill',
-                'verbose_name_plural': 'skills',
-                'ordering': ['slug'],
+                "verbose_name": "skill",
+                "verbose_name_plural": "skills",
+                "ordering": ["slug"],
             },
         ),
         migrations.AddField(
-            model_name='mentorshipdirection',
-            name='skill',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='mentoring.skill'),
+            model_name="mentorshipdirection",
+            name="skill",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="mentoring.skill"
+            ),
         ),
         migrations.CreateModel(
-            name='MentoringSession',
+            name="MentoringSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='date')),
-                ('duration_minutes', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(5), django.core.validators.MaxValueValidator(480)], verbose_name='duration (minutes)')),
-                ('topic', models.CharField(max_length=200, verbose_name='topic')),
-                ('notes', models.TextField(blank=True, max_length=5000, verbose_name='notes (only the two of you see them)')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('logged_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='community.member')),
-                ('mentorship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='mentoring.mentorship')),
-                ('skills', models.ManyToManyField(blank=True, related_name='+', to='mentoring.skill', verbose_name='skills')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="date")),
+                (
+                    "duration_minutes",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(5),
+                            django.core.validators.MaxValueValidator(480),
+                        ],
+                        verbose_name="duration (minutes)",
+                    ),
+                ),
+                ("topic", models.CharField(max_length=200, verbose_name="topic")),
+                (
+                    "notes",
+                    models.TextField(
+                        blank=True,
+                        max_length=5000,
+                        verbose_name="notes (only the two of you see them)",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "logged_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="community.member",
+                    ),
+                ),
+                (
+                    "mentorship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sessions",
+                        to="mentoring.mentorship",
+                    ),
+                ),
+                (
+                    "skills",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="mentoring.skill", verbose_name="skills"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'session',
-                'verbose_name_plural': 'sessions',
+                "verbose_name": "session",
+                "verbose_name_plural": "sessions",
             },
         ),
         migrations.CreateModel(
-            name='SkillDeclaration',
+            name="SkillDeclaration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('teach', 'I can teach'), ('learn', 'I want to learn')], max_length=5, verbose_name='kind')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, '1 · Novice'), (2, '2 · Beginner'), (3, '3 · Competent'), (4, '4 · Proficient'), (5, '5 · Expert')], validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='level')),
-                ('target_level', models.PositiveSmallIntegerField(blank=True, choices=[(1, '1 · Novice'), (2, '2 · Beginner'), (3, '3 · Competent'), (4, '4 · Proficient'), (5, '5 · Expert')], null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='target level')),
-                ('priority', models.PositiveSmallIntegerField(choices=[(1, 'Nice to have'), (2, 'Useful'), (3, 'Important to me')], default=2, verbose_name='priority')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='skill_declarations', to='community.member')),
-                ('skill', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='declarations', to='mentoring.skill')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("teach", "I can teach"), ("learn", "I want to learn")],
+                        max_length=5,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1 · Novice"),
+                            (2, "2 · Beginner"),
+                            (3, "3 · Competent"),
+                            (4, "4 · Proficient"),
+                            (5, "5 · Expert"),
+                        ],
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "target_level",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "1 · Novice"),
+                            (2, "2 · Beginner"),
+                            (3, "3 · Competent"),
+                            (4, "4 · Proficient"),
+                            (5, "5 · Expert"),
+                        ],
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="target level",
+                    ),
+                ),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Nice to have"), (2, "Useful"), (3, "Important to me")],
+                        default=2,
+                        verbose_name="priority",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="skill_declarations",
+                        to="community.member",
+                    ),
+                ),
+                (
+                    "skill",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="declarations",
+                        to="mentoring.skill",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'skill declaration',
-                'verbose_name_plural': 'skill declarations',
+                "verbose_name": "skill declaration",
+                "verbose_name_plural": "skill declarations",
             },
         ),
         migrations.CreateModel(
-            name='StrategicSkill',
+            name="StrategicSkill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weight', models.DecimalField(decimal_places=1, default=1.5, help_text='1 is neutral; up to 3 to favour the skill in matching rounds.', max_digits=3, validators=[django.core.validators.MinValueValidator(0.1), django.core.validators.MaxValueValidator(3)], verbose_name='weight')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='community.community', verbose_name='community')),
-                ('skill', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='mentoring.skill', verbose_name='skill')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "weight",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=1.5,
+                        help_text="1 is neutral; up to 3 to favour the skill in matching rounds.",
+                        max_digits=3,
+                        validators=[
+                            django.core.validators.MinValueValidator(0.1),
+                            django.core.validators.MaxValueValidator(3),
+                        ],
+                        verbose_name="weight",
+                    ),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="community.community",
+                        verbose_name="community",
+                    ),
+                ),
+                (
+                    "skill",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="mentoring.skill",
+                        verbose_name="skill",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'strategic skill',
-                'verbose_name_plural': 'strategic skills',
+                "verbose_name": "strategic skill",
+                "verbose_name_plural": "strategic skills",
             },
         ),
         migrations.CreateModel(
-            name='DomainAmbassador',
+            name="DomainAmbassador",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('since', models.DateField(default=django.utils.timezone.localdate, verbose_name='since')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='community.community', verbose_name='community')),
-                ('domain', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='mentoring.domain', verbose_name='domain')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='community.member', verbose_name='member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "since",
+                    models.DateField(default=django.utils.timezone.localdate, verbose_name="since"),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="community.community",
+                        verbose_name="community",
+                    ),
+                ),
+                (
+                    "domain",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="mentoring.domain",
+                        verbose_name="domain",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="community.member",
+                        verbose_name="member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'domain ambassador',
-                'verbose_name_plural': 'domain ambassadors',
-                'constraints': [models.UniqueConstraint(fields=('community', 'domain', 'member'), name='domain_ambassador_unique')],
+                "verbose_name": "domain ambassador",
+                "verbose_name_plural": "domain ambassadors",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("community", "domain", "member"), name="domain_ambassador_unique"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='matchinground',
-            index=models.Index(fields=['community', 'status'], name='round_comm_idx'),
+            model_name="matchinground",
+            index=models.Index(fields=["community", "status"], name="round_comm_idx"),
         ),
         migrations.AddConstraint(
-            model_name='mentoringblock',
-            constraint=models.UniqueConstraint(fields=('member', 'blocked'), name='mentoring_block_unique'),
+            model_name="mentoringblock",
+            constraint=models.UniqueConstraint(
+                fields=("member", "blocked"), name="mentoring_block_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='mentorship',
-            index=models.Index(fields=['member_a', 'status'], name='mentorship_a_idx'),
+            model_name="mentorship",
+            index=models.Index(fields=["member_a", "status"], name="mentorship_a_idx"),
         ),
         migrations.AddIndex(
-            model_name='mentorship',
-            index=models.Index(fields=['member_b', 'status'], name='mentorship_b_idx'),
+            model_name="mentorship",
+            index=models.Index(fields=["member_b", "status"], name="mentorship_b_idx"),
         ),
         migrations.AddIndex(
-            model_name='mentorship',
-            index=models.Index(fields=['community', 'status'], name='mentorship_comm_idx'),
+            model_name="mentorship",
+            index=models.Index(fields=["community", "status"], name="mentorship_comm_idx"),
         ),
         migrations.AddIndex(
-            model_name='mentorship',
-            index=models.Index(condition=models.Q(('status', 'active')), fields=['last_session_on'], name='mentorship_stalled_idx'),
+            model_name="mentorship",
+            index=models.Index(
+                condition=models.Q(("status", "active")),
+                fields=["last_session_on"],
+                name="mentorship_stalled_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mentorship',
-            constraint=models.CheckConstraint(condition=models.Q(('member_a__lt', models.F('member_b'))), name='mentorship_order'),
+            model_name="mentorship",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("member_a__lt", models.F("member_b"))), name="mentorship_order"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mentorship',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['proposed', 'requested', 'active'])), fields=('member_a', 'member_b'), name='mentorship_one_open_per_pair'),
+            model_name="mentorship",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["proposed", "requested", "active"])),
+                fields=("member_a", "member_b"),
+                name="mentorship_one_open_per_pair",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='feedback',
-            constraint=models.UniqueConstraint(fields=('mentorship', 'member'), name='feedback_unique'),
+            model_name="feedback",
+            constraint=models.UniqueConstraint(
+                fields=("mentorship", "member"), name="feedback_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='roundpair',
-            index=models.Index(fields=['round', '-weight'], name='round_pair_idx'),
+            model_name="roundpair",
+            index=models.Index(fields=["round", "-weight"], name="round_pair_idx"),
         ),
         migrations.AddConstraint(
-            model_name='roundpair',
-            constraint=models.UniqueConstraint(fields=('round', 'member_a', 'member_b'), name='round_pair_unique'),
+            model_name="roundpair",
+            constraint=models.UniqueConstraint(
+                fields=("round", "member_a", "member_b"), name="round_pair_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roundparticipant',
-            constraint=models.UniqueConstraint(fields=('round', 'member'), name='round_participant_unique'),
+            model_name="roundparticipant",
+            constraint=models.UniqueConstraint(
+                fields=("round", "member"), name="round_participant_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roundpin',
-            constraint=models.UniqueConstraint(fields=('round', 'member_a', 'member_b'), name='pin_unique'),
+            model_name="roundpin",
+            constraint=models.UniqueConstraint(
+                fields=("round", "member_a", "member_b"), name="pin_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roundpin',
-            constraint=models.CheckConstraint(condition=models.Q(('member_a__lt', models.F('member_b'))), name='pin_order'),
+            model_name="roundpin",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("member_a__lt", models.F("member_b"))), name="pin_order"
+            ),
         ),
         migrations.AddIndex(
-            model_name='skill',
-            index=models.Index(fields=['domain', 'slug'], name='skill_domain_idx'),
+            model_name="skill",
+            index=models.Index(fields=["domain", "slug"], name="skill_domain_idx"),
         ),
         migrations.AddConstraint(
-            model_name='mentorshipdirection',
-            constraint=models.UniqueConstraint(fields=('mentorship', 'mentor'), name='direction_one_per_mentor'),
+            model_name="mentorshipdirection",
+            constraint=models.UniqueConstraint(
+                fields=("mentorship", "mentor"), name="direction_one_per_mentor"
+            ),
         ),
         migrations.AddIndex(
-            model_name='mentoringsession',
-            index=models.Index(fields=['mentorship', '-held_on'], name='session_idx'),
+            model_name="mentoringsession",
+            index=models.Index(fields=["mentorship", "-held_on"], name="session_idx"),
         ),
         migrations.AddIndex(
-            model_name='skilldeclaration',
-            index=models.Index(fields=['skill', 'kind', 'level'], name='declaration_skill_idx'),
+            model_name="skilldeclaration",
+            index=models.Index(fields=["skill", "kind", "level"], name="declaration_skill_idx"),
         ),
         migrations.AddIndex(
-            model_name='skilldeclaration',
-            index=models.Index(fields=['member', 'kind'], name='declaration_member_idx'),
+            model_name="skilldeclaration",
+            index=models.Index(fields=["member", "kind"], name="declaration_member_idx"),
         ),
         migrations.AddConstraint(
-            model_name='skilldeclaration',
-            constraint=models.UniqueConstraint(fields=('member', 'skill', 'kind'), name='declaration_unique'),
+            model_name="skilldeclaration",
+            constraint=models.UniqueConstraint(
+                fields=("member", "skill", "kind"), name="declaration_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='skilldeclaration',
-            constraint=models.CheckConstraint(condition=models.Q(('level__gte', 1), ('level__lte', 5)), name='decl_level'),
+            model_name="skilldeclaration",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("level__gte", 1), ("level__lte", 5)), name="decl_level"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='strategicskill',
-            constraint=models.UniqueConstraint(fields=('community', 'skill'), name='strategic_skill_unique'),
+            model_name="strategicskill",
+            constraint=models.UniqueConstraint(
+                fields=("community", "skill"), name="strategic_skill_unique"
+            ),
         ),
     ]

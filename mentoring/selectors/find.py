@@ -78,8 +78,8 @@ def suggest_partners(
             "member_id", flat=True
         )
     )
-    for a, b in Mentorship.objects.open().involving(member.pk).values_list(
-        "member_a_id", "member_b_id"
+    for a, b in (
+        Mentorship.objects.open().involving(member.pk).values_list("member_a_id", "member_b_id")
     ):
         excluded.add(b if a == member.pk else a)
     strategic = dict(
@@ -113,7 +113,12 @@ def suggest_partners(
             )
         )
         if w > best.get(other_id, {}).get("weight", 0):
-            best[other_id] = {"skill_id": skill, "mentor_level": level, "learner_level": lv, "weight": w}
+            best[other_id] = {
+                "skill_id": skill,
+                "mentor_level": level,
+                "learner_level": lv,
+                "weight": w,
+            }
     reverse: dict[int, dict[str, int]] = {}
     for other_id, skill, lv, tg, pr in back:
         w = int(
@@ -126,9 +131,15 @@ def suggest_partners(
             )
         )
         if w > reverse.get(other_id, {}).get("weight", 0):
-            reverse[other_id] = {"skill_id": skill, "mentor_level": teach[skill], "learner_level": lv, "weight": w}
+            reverse[other_id] = {
+                "skill_id": skill,
+                "mentor_level": teach[skill],
+                "learner_level": lv,
+                "weight": w,
+            }
     skill_names = {
-        s.pk: s for s in Skill.objects.filter(
+        s.pk: s
+        for s in Skill.objects.filter(
             pk__in={d["skill_id"] for d in [*best.values(), *reverse.values()]}
         )
     }

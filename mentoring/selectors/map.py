@@ -31,6 +31,12 @@ class SkillRow:
     def shortage(self) -> bool:
         return self.learners > self.teachers
 
+    def heat(self, peak: int) -> list[tuple[int, int]]:
+        """(count, intensity 0–5) for teachers at levels 1–5, then learners."""
+        peak = max(peak, 1)
+        counts = [*self.teach_levels, self.learners]
+        return [(c, 0 if c == 0 else 1 + min(4, (4 * c) // peak)) for c in counts]
+
 
 @dataclass
 class DomainBlock:
@@ -80,15 +86,20 @@ def expertise_map(community: Community, *, site: str = "", team: str = "") -> di
     blocks: dict[int, DomainBlock] = {}
     for row in sorted(rows.values(), key=lambda r: (-(r.teachers + r.learners), r.skill.slug)):
         domain = row.skill.domain
-        block = blocks.setdefault(domain.pk, DomainBlock(domain, [], ambassadors.get(domain.pk, [])))
+        block = blocks.setdefault(
+            domain.pk, DomainBlock(domain, [], ambassadors.get(domain.pk, []))
+        )
         block.skills.append(row)
     for domain_id, people in ambassadors.items():
         if domain_id not in blocks:
-            domain = next((s.domain for s in skills.values() if s.domain_id == domain_id), None)
-            if domain is not None:
-                blocks[domain_id] = DomainBlock(domain, [], people)
+            found = next((s.domain for s in skills.values() if s.domain_id == domain_id), None)
+            if found is not None:
+                blocks[domain_id] = DomainBlock(found, [], people)
     ordered = sorted(blocks.values(), key=lambda b: (b.domain.position, b.domain.slug))
-    peak = max([max(r.teach_levels + [r.learners]) for r in rows.values()] or [1])
+    peak = max([max([*r.teach_levels, r.learners]) for r in rows.values()] or [1])
+    for block in ordered:
+        for row in block.skills:
+            row.cells = row.heat(peak)  # type: ignore[attr-defined]
     return {"domains": ordered, "peak": peak, "skill_count": len(rows)}
 
 

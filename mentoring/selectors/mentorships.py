@@ -83,7 +83,13 @@ def list_my_mentorships(member: Member, community: Community) -> dict[str, list[
         _base(community)
         .involving(member.pk)
         .filter(
-            Q(status__in=[MentorshipStatus.PROPOSED, MentorshipStatus.REQUESTED, MentorshipStatus.ACTIVE])
+            Q(
+                status__in=[
+                    MentorshipStatus.PROPOSED,
+                    MentorshipStatus.REQUESTED,
+                    MentorshipStatus.ACTIVE,
+                ]
+            )
         )
         .order_by("-created_at", "-id")[:100]
     )

@@ -85,7 +85,9 @@ def search_people(user: Any, text: str, limit: int) -> Section:
                 % {"skill": row.skill.name, "level": row.level},
             )
         )
-    return Section(hits=hits[:limit], more_url=f"{reverse('community:search')}?{urlencode({'q': text})}")
+    return Section(
+        hits=hits[:limit], more_url=f"{reverse('community:search')}?{urlencode({'q': text})}"
+    )
 
 
 def export_member_data(member: Member) -> dict[str, Any]:
@@ -100,7 +102,12 @@ def export_member_data(member: Member) -> dict[str, Any]:
             for m in mentorships.order_by("id")
         ],
         "sessions": [
-            {"held_on": s.held_on.isoformat(), "minutes": s.duration_minutes, "topic": s.topic, "notes": s.notes}
+            {
+                "held_on": s.held_on.isoformat(),
+                "minutes": s.duration_minutes,
+                "topic": s.topic,
+                "notes": s.notes,
+            }
             for s in MentoringSession.objects.filter(mentorship__in=mentorships).order_by("id")
         ],
         "feedback": [

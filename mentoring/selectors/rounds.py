@@ -11,7 +11,9 @@ from mentoring.models import MatchingRound, RoundPair, RoundParticipant, RoundSt
 from mentoring.reasons import reasons_for
 
 
-def list_open_rounds(community: Community, member: Member | None) -> list[tuple[MatchingRound, bool]]:
+def list_open_rounds(
+    community: Community, member: Member | None
+) -> list[tuple[MatchingRound, bool]]:
     rounds = list(
         MatchingRound.objects.filter(community=community)
         .exclude(status=RoundStatus.CLOSED)
@@ -28,7 +30,9 @@ def list_open_rounds(community: Community, member: Member | None) -> list[tuple[
 
 
 def get_round(community: Community, pk: int) -> MatchingRound:
-    round_ = MatchingRound.objects.filter(community=community, pk=pk).select_related("community").first()
+    round_ = (
+        MatchingRound.objects.filter(community=community, pk=pk).select_related("community").first()
+    )
     if round_ is None:
         raise Http404(_("No such round."))
     return round_

@@ -8,7 +8,9 @@ from mentoring.models import DeclarationKind, Skill, SkillDeclaration
 
 def list_skills() -> list[Skill]:
     """The active vocabulary with its domains (a few hundred rows: one query)."""
-    return list(Skill.objects.active().select_related("domain").order_by("domain__position", "slug"))
+    return list(
+        Skill.objects.active().select_related("domain").order_by("domain__position", "slug")
+    )
 
 
 def search_skills(text: str, *, limit: int = 10) -> list[Skill]:

@@ -51,14 +51,16 @@ def _check_party(mentorship: Mentorship, member: Member) -> None:
 
 
 def _lock(mentorship: Mentorship) -> Mentorship:
-    locked = Mentorship.objects.select_for_update().select_related("community").get(
-        pk=mentorship.pk
+    locked = (
+        Mentorship.objects.select_for_update().select_related("community").get(pk=mentorship.pk)
     )
     return locked
 
 
 def _level(member_id: int, skill_id: int, kind: str) -> SkillDeclaration | None:
-    return SkillDeclaration.objects.filter(member_id=member_id, skill_id=skill_id, kind=kind).first()
+    return SkillDeclaration.objects.filter(
+        member_id=member_id, skill_id=skill_id, kind=kind
+    ).first()
 
 
 def _open_between(a: int, b: int) -> bool:
@@ -427,9 +429,11 @@ def remind_stalled_pairs(*, now: dt.datetime | None = None) -> int:
     )
     for mentorship in candidates:
         with transaction.atomic():
-            claimed = Mentorship.objects.filter(pk=mentorship.pk).filter(
-                Q(reminded_at__isnull=True) | Q(reminded_at__lte=again)
-            ).update(reminded_at=now)
+            claimed = (
+                Mentorship.objects.filter(pk=mentorship.pk)
+                .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lte=again))
+                .update(reminded_at=now)
+            )
             if not claimed:
                 continue
             for me, other in (
@@ -450,3 +454,79 @@ def remind_stalled_pairs(*, now: dt.datetime | None = None) -> int:
                 )
             reminded += 1
     return reminded
+
+
+@transaction.atomic
+def repair_mentorship(*, mentorship: Mentorship, by: Member, reason: str) -> list[Mentorship]:
+    """An animator ends a pair and proposes each member their best available partner."""
+    from mentoring.selectors.find import suggest_partners
+
+    mentorship = end_mentorship(mentorship=mentorship, by=by, reason=reason, as_animator=True)
+    community = mentorship.community
+    created: list[Mentorship] = []
+    for member in (mentorship.member_a, mentorship.member_b):
+        for suggestion in suggest_partners(member, community, limit=5):
+            partner = suggestion.member
+            if partner.pk in (mentorship.member_a_id, mentorship.member_b_id):
+                continue
+            if _open_between(member.pk, partner.pk):
+                continue
+            directions = _directions_between(member.pk, partner.pk)
+            if not directions:
+                continue
+            proposal = create_mentorship(
+                community=community,
+                directions=directions,
+                status=MentorshipStatus.PROPOSED,
+                weight=suggestion.weight,
+            )
+            url = mentorship_url(proposal)
+            for me, other in ((member, partner), (partner, member)):
+                notify(
+                    recipients=[me.pk],
+                    kind="mentoring.proposal",
+                    community=community,
+                    target=proposal,
+                    payload={"url": url, "partner": other.display_name},
+                )
+            created.append(proposal)
+            break
+    return created
+
+
+def _directions_between(learner_id: int, mentor_id: int) -> list[dict[str, int]]:
+    """The best skill each can teach the other (learner's side first)."""
+    from mentoring.matching import arc_weight
+
+    out = []
+    for mentor, learner in ((mentor_id, learner_id), (learner_id, mentor_id)):
+        teach = dict(
+            SkillDeclaration.objects.filter(
+                member_id=mentor, kind=DeclarationKind.TEACH
+            ).values_list("skill_id", "level")
+        )
+        best = None
+        for skill_id, lv, tg, pr in SkillDeclaration.objects.filter(
+            member_id=learner, kind=DeclarationKind.LEARN, skill_id__in=list(teach)
+        ).values_list("skill_id", "level", "target_level", "priority"):
+            w = int(
+                arc_weight(
+                    teacher_level=teach[skill_id],
+                    learner_level=lv,
+                    target=tg or 5,
+                    priority=pr,
+                    strategic=1.0,
+                )
+            )
+            if w > 0 and (best is None or w > best["weight"]):
+                best = {
+                    "mentor_id": mentor,
+                    "learner_id": learner,
+                    "skill_id": skill_id,
+                    "mentor_level": teach[skill_id],
+                    "learner_level": lv,
+                    "weight": w,
+                }
+        if best is not None:
+            out.append(best)
+    return out

@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
-
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -125,12 +124,12 @@ def load_matching_input(
     """The cohort's declarations and preferences as arrays, in a handful of queries."""
     ids = sorted(set(member_ids))
     pos = {member_id: i for i, member_id in enumerate(ids)}
-    people = dict(
-        (m_id, (langs, team))
+    people = {
+        m_id: (langs, team)
         for m_id, langs, team in Member.objects.filter(pk__in=ids).values_list(
             "pk", "languages", "team"
         )
-    )
+    }
     prefs = {
         p[0]: p[1:]
         for p in MentoringPreferences.objects.filter(member_id__in=ids).values_list(
@@ -158,11 +157,14 @@ def load_matching_input(
     excluded |= blocked_pairs(ids)
     excluded |= {(min(a, b), max(a, b)) for a, b in forbidden}
     # Open mentorships use capacity.
-    for a, b in Mentorship.objects.open().filter(member_a_id__in=ids).values_list(
-        "member_a_id", "member_b_id"
-    ).union(
-        Mentorship.objects.open().filter(member_b_id__in=ids).values_list(
-            "member_a_id", "member_b_id"
+    for a, b in (
+        Mentorship.objects.open()
+        .filter(member_a_id__in=ids)
+        .values_list("member_a_id", "member_b_id")
+        .union(
+            Mentorship.objects.open()
+            .filter(member_b_id__in=ids)
+            .values_list("member_a_id", "member_b_id")
         )
     ):
         for m_id in (a, b):
@@ -246,9 +248,7 @@ def _progress(round_id: int, percent: int, note: str) -> None:
     MatchingRound.objects.filter(pk=round_id).update(progress=percent, progress_note=note)
 
 
-def compute_round(
-    *, round_id: int, report: Callable[[int, int, str], None] = _progress
-) -> int:
+def compute_round(*, round_id: int, report: Callable[[int, int, str], None] = _progress) -> int:
     """Compute a round's pairs (the Celery task's body). Idempotent: it works only on a
     round in "computing", and the same cohort gives the same pairs. Returns pairs."""
     round_ = MatchingRound.objects.select_related("community", "created_by").get(pk=round_id)
@@ -258,7 +258,9 @@ def compute_round(
     member_ids = list(
         RoundParticipant.objects.filter(round=round_).values_list("member_id", flat=True)
     )
-    pins = list(RoundPin.objects.filter(round=round_).values_list("member_a_id", "member_b_id", "kind"))
+    pins = list(
+        RoundPin.objects.filter(round=round_).values_list("member_a_id", "member_b_id", "kind")
+    )
     data = load_matching_input(
         community=round_.community,
         member_ids=member_ids,
@@ -303,9 +305,7 @@ def compute_round(
             "seconds": round(result.seconds, 2),
             "unmet_pins": [[int(ids[a]), int(ids[b])] for a, b in result.unmet_pins],
         }
-        locked.save(
-            update_fields=["status", "progress", "progress_note", "computed_at", "stats"]
-        )
+        locked.save(update_fields=["status", "progress", "progress_note", "computed_at", "stats"])
         if locked.created_by_id:
             notify(
                 recipients=[locked.created_by_id],
@@ -350,9 +350,11 @@ def create_round_proposals(*, round_id: int) -> int:
     )
     for pair in round_.pairs.order_by("-weight", "id"):
         with transaction.atomic():
-            if Mentorship.objects.open().filter(
-                member_a_id=pair.member_a_id, member_b_id=pair.member_b_id
-            ).exists():
+            if (
+                Mentorship.objects.open()
+                .filter(member_a_id=pair.member_a_id, member_b_id=pair.member_b_id)
+                .exists()
+            ):
                 continue
             try:
                 mentorship = create_mentorship(

@@ -16,8 +16,8 @@ from mentoring.models import (
     DeclarationKind,
     Domain,
     MentoringPreferences,
-    MentorshipDirection,
     MentoringSession,
+    MentorshipDirection,
     Skill,
     SkillDeclaration,
     StrategicSkill,
@@ -105,13 +105,17 @@ def merge_skills(*, source: Skill, target: Skill) -> int:
         moved += 1
     MentorshipDirection.objects.filter(skill=source).update(skill=target)
     through = MentoringSession.skills.through
-    session_ids = list(through.objects.filter(skill=source).values_list("mentoringsession_id", flat=True))
+    session_ids = list(
+        through.objects.filter(skill=source).values_list("mentoringsession_id", flat=True)
+    )
     through.objects.bulk_create(
         [through(mentoringsession_id=s, skill=target) for s in session_ids], ignore_conflicts=True
     )
     through.objects.filter(skill=source).delete()
     for strategic in StrategicSkill.objects.filter(skill=source):
-        if StrategicSkill.objects.filter(community_id=strategic.community_id, skill=target).exists():
+        if StrategicSkill.objects.filter(
+            community_id=strategic.community_id, skill=target
+        ).exists():
             strategic.delete()
         else:
             strategic.skill = target
@@ -143,9 +147,7 @@ def declare_skills(
     (`mentoring.skill_level_raised`)."""
     errors = []
     if len(teach) > MAX_DECLARATIONS or len(learn) > MAX_DECLARATIONS:
-        errors.append(
-            _("Declare at most %(n)d skills of each kind.") % {"n": MAX_DECLARATIONS}
-        )
+        errors.append(_("Declare at most %(n)d skills of each kind.") % {"n": MAX_DECLARATIONS})
     teach_ids = [t.skill_id for t in teach]
     learn_ids = [lrn.skill_id for lrn in learn]
     if len(set(teach_ids)) != len(teach_ids) or len(set(learn_ids)) != len(learn_ids):
@@ -160,15 +162,15 @@ def declare_skills(
             errors.append(_("Levels go from 1 (novice) to 5 (expert)."))
         elif lrn.target_level <= lrn.level:
             errors.append(_("The level you aim for must be above your current level."))
-    known = set(Skill.objects.active().filter(pk__in=teach_ids + learn_ids).values_list("pk", flat=True))
+    known = set(
+        Skill.objects.active().filter(pk__in=teach_ids + learn_ids).values_list("pk", flat=True)
+    )
     if known != set(teach_ids + learn_ids):
         errors.append(_("Choose skills from the list."))
     if errors:
         raise ValidationError(sorted(set(errors)))
     now = timezone.now()
-    previous = {
-        (d.skill_id, d.kind): d for d in SkillDeclaration.objects.filter(member=member)
-    }
+    previous = {(d.skill_id, d.kind): d for d in SkillDeclaration.objects.filter(member=member)}
     keep: set[tuple[int, str]] = set()
     raised = []
     for t in teach:
