@@ -584,8 +584,8 @@ def match(
     lam: float = 1.0,
     method: str = "local",
     gap: float = 1e-4,
-    k_teachers: int = 4,
-    k_reciprocal: int = 3,
+    k_teachers: int = 3,
+    k_reciprocal: int = 1,
 ) -> MatchingResult:
     """Build candidates and optimise. ``method``: "local" (the default: greedy, then
     augmenting swaps, then the one-way part re-solved exactly), "greedy" (the baseline) or
@@ -638,6 +638,8 @@ def _bmatching(problem: Problem, value: Float) -> Bool:
     n_rows, n_cols = int(cm.sum()), int(cl.sum())
     ok = (cm[src] > 0) & (cl[dst] > 0)
     use, src, dst = use[ok], src[ok], dst[ok]
+    if len(use) == 0:
+        return chosen
     per = cm[src] * cl[dst]
     edge_arc = np.repeat(use, per)
     first = np.cumsum(per) - per
