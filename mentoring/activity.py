@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from community.activity import register_verb
@@ -25,9 +25,11 @@ SKILL_LEVEL_RAISED = register_verb("mentoring.skill_level_raised", _("raised a s
 
 
 def _request(n: Notification) -> str:
+    french = (get_language() or "fr").startswith("fr")
+    skill = n.payload.get("skill_fr" if french else "skill", n.payload.get("skill", ""))
     return gettext("%(name)s asks you for mentoring in %(skill)s") % {
         "name": actor_name(n),
-        "skill": n.payload.get("skill", ""),
+        "skill": skill,
     }
 
 

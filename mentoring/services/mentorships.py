@@ -171,7 +171,11 @@ def request_mentorship(
         actor=requester,
         community=community,
         target=mentorship,
-        payload={"url": mentorship_url(mentorship), "skill": skill.name},
+        payload={
+            "url": mentorship_url(mentorship),
+            "skill": skill.name_en,
+            "skill_fr": skill.name_fr,
+        },
     )
     return mentorship
 
