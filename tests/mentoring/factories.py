@@ -19,7 +19,13 @@ def make_domain(slug: str | None = None, name: str | None = None) -> Domain:
     )[0]
 
 
-def make_skill(name_en: str | None = None, *, name_fr: str | None = None, domain: Domain | None = None, slug: str | None = None) -> Skill:
+def make_skill(
+    name_en: str | None = None,
+    *,
+    name_fr: str | None = None,
+    domain: Domain | None = None,
+    slug: str | None = None,
+) -> Skill:
     n = next(_counter)
     name_en = name_en or f"Skill {n}"
     return create_skill(
@@ -36,7 +42,9 @@ def teaches(member: Member, skill: Skill, level: int = 4) -> SkillDeclaration:
     )
 
 
-def learns(member: Member, skill: Skill, level: int = 2, target: int = 4, priority: int = 3) -> SkillDeclaration:
+def learns(
+    member: Member, skill: Skill, level: int = 2, target: int = 4, priority: int = 3
+) -> SkillDeclaration:
     return SkillDeclaration.objects.create(
         member=member,
         skill=skill,

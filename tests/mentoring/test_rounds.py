@@ -36,26 +36,39 @@ def compute(round_: MatchingRound, by: Member, capture: Callable) -> MatchingRou
 
 
 @pytest.mark.django_db
-def test_the_round_proposes_the_reciprocal_pair_with_reasons(pair: Pair, django_capture_on_commit_callbacks: Callable) -> None:
+def test_the_round_proposes_the_reciprocal_pair_with_reasons(
+    pair: Pair, django_capture_on_commit_callbacks: Callable
+) -> None:
     round_, carol = cohort(pair)
     assert round_.volunteer_count == 3
     round_ = compute(round_, pair.animator, django_capture_on_commit_callbacks)
     assert round_.status == RoundStatus.PREVIEW
     [p] = RoundPair.objects.filter(round=round_)
     assert (p.member_a_id, p.member_b_id, p.reciprocal) == (pair.alice.pk, pair.bob.pk, True)
-    assert {(d["mentor_id"], d["skill_id"]) for d in p.directions} == {(pair.alice.pk, pair.speaking.pk), (pair.bob.pk, pair.excel.pk)}
-    assert round_.stats["pairs"] == 1 and round_.stats["reciprocal"] == 1 and round_.stats["matched"] == 2
+    assert {(d["mentor_id"], d["skill_id"]) for d in p.directions} == {
+        (pair.alice.pk, pair.speaking.pk),
+        (pair.bob.pk, pair.excel.pk),
+    }
+    assert (
+        round_.stats["pairs"] == 1
+        and round_.stats["reciprocal"] == 1
+        and round_.stats["matched"] == 2
+    )
     [note] = Notification.objects.filter(kind="mentoring.round_results")
     assert (note.recipient_id, note.payload["pairs"]) == (pair.animator.pk, 1)
 
 
 @pytest.mark.django_db
-def test_pins_force_and_forbid_pairs(pair: Pair, django_capture_on_commit_callbacks: Callable) -> None:
+def test_pins_force_and_forbid_pairs(
+    pair: Pair, django_capture_on_commit_callbacks: Callable
+) -> None:
     round_, carol = cohort(pair)
     rounds.set_pin(round_=round_, member_a=pair.bob, member_b=pair.alice, kind=PinKind.FORBID)
     round_ = compute(round_, pair.animator, django_capture_on_commit_callbacks)
     [p] = RoundPair.objects.filter(round=round_)
-    assert (p.member_a_id, p.member_b_id, p.reciprocal) == tuple(sorted((pair.bob.pk, carol.pk))) + (False,)
+    assert (p.member_a_id, p.member_b_id, p.reciprocal) == tuple(
+        sorted((pair.bob.pk, carol.pk))
+    ) + (False,)
     rounds.set_pin(round_=round_, member_a=pair.bob, member_b=pair.alice, kind=None)
     rounds.set_pin(round_=round_, member_a=carol, member_b=pair.bob, kind=PinKind.FORCE)
     round_ = compute(round_, pair.animator, django_capture_on_commit_callbacks)
@@ -77,11 +90,20 @@ def test_capacities_constraints_and_open_pairs_reach_the_optimiser(pair: Pair) -
     round_, carol = cohort(pair)
     prefs(pair.alice, availability=0b11, mentor_capacity=2, learner_capacity=0, avoid_own_team=True)
     Member.objects.filter(pk=pair.bob.pk).update(languages=["fr", "en"], team="Sales")
-    mentorships.request_mentorship(requester=pair.bob, mentor=carol, community=pair.community, skill=pair.speaking)
-    data = rounds.load_matching_input(community=pair.community, member_ids=[pair.alice.pk, pair.bob.pk, carol.pk])
+    mentorships.request_mentorship(
+        requester=pair.bob, mentor=carol, community=pair.community, skill=pair.speaking
+    )
+    data = rounds.load_matching_input(
+        community=pair.community, member_ids=[pair.alice.pk, pair.bob.pk, carol.pk]
+    )
     ids = data.member_ids.tolist()
     a, b, c = ids.index(pair.alice.pk), ids.index(pair.bob.pk), ids.index(carol.pk)
-    assert (data.avail[a], data.cap_mentor[a], data.cap_learner[a], bool(data.avoid_team[a])) == (3, 2, 0, True)
+    assert (data.avail[a], data.cap_mentor[a], data.cap_learner[a], bool(data.avoid_team[a])) == (
+        3,
+        2,
+        0,
+        True,
+    )
     assert (data.lang[b], data.team[b] >= 0, data.team[a]) == (0b11, True, -1)
     # Bob and Carol's open request uses one capacity each and forbids proposing them again.
     assert (data.cap_mentor[c], data.cap_learner[b]) == (0, 0)
@@ -89,15 +111,25 @@ def test_capacities_constraints_and_open_pairs_reach_the_optimiser(pair: Pair) -
 
 
 @pytest.mark.django_db
-def test_publishing_creates_proposals_and_tells_each_member(pair: Pair, django_capture_on_commit_callbacks: Callable) -> None:
+def test_publishing_creates_proposals_and_tells_each_member(
+    pair: Pair, django_capture_on_commit_callbacks: Callable
+) -> None:
     round_, _carol = cohort(pair)
     round_ = compute(round_, pair.animator, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         rounds.publish_round(round_=round_, by=pair.animator)
     [m] = Mentorship.objects.filter(round=round_)
-    assert (m.status, m.reciprocal, m.member_a_id, m.member_b_id) == ("proposed", True, pair.alice.pk, pair.bob.pk)
+    assert (m.status, m.reciprocal, m.member_a_id, m.member_b_id) == (
+        "proposed",
+        True,
+        pair.alice.pk,
+        pair.bob.pk,
+    )
     notes = Notification.objects.filter(kind="mentoring.proposal").order_by("recipient_id")
-    assert [(n.recipient_id, n.payload["partner"]) for n in notes] == [(pair.alice.pk, "Bob Leroy"), (pair.bob.pk, "Alice Martin")]
+    assert [(n.recipient_id, n.payload["partner"]) for n in notes] == [
+        (pair.alice.pk, "Bob Leroy"),
+        (pair.bob.pk, "Alice Martin"),
+    ]
     # Running the task again creates nothing more.
     assert rounds.create_round_proposals(round_id=round_.pk) == 0
     with pytest.raises(ValidationError):

@@ -47,8 +47,20 @@ def proposed(pair: Pair) -> Mentorship:
     return mentorships.create_mentorship(
         community=pair.community,
         directions=[
-            {"mentor_id": pair.alice.pk, "learner_id": pair.bob.pk, "skill_id": pair.speaking.pk, "mentor_level": 4, "learner_level": 2},
-            {"mentor_id": pair.bob.pk, "learner_id": pair.alice.pk, "skill_id": pair.excel.pk, "mentor_level": 4, "learner_level": 1},
+            {
+                "mentor_id": pair.alice.pk,
+                "learner_id": pair.bob.pk,
+                "skill_id": pair.speaking.pk,
+                "mentor_level": 4,
+                "learner_level": 2,
+            },
+            {
+                "mentor_id": pair.bob.pk,
+                "learner_id": pair.alice.pk,
+                "skill_id": pair.excel.pk,
+                "mentor_level": 4,
+                "learner_level": 1,
+            },
         ],
         status=MentorshipStatus.PROPOSED,
         weight=250,
@@ -80,7 +92,9 @@ def test_declare_skills_replaces_and_records(pair: Pair) -> None:
         learn=[Learn(pair.excel.pk, 2, 4, 3)],
     )
     rows = sorted(
-        SkillDeclaration.objects.filter(member=pair.alice).values_list("skill_id", "kind", "level", "target_level", "priority")
+        SkillDeclaration.objects.filter(member=pair.alice).values_list(
+            "skill_id", "kind", "level", "target_level", "priority"
+        )
     )
     assert rows == sorted([(python.pk, "teach", 5, None, 2), (pair.excel.pk, "learn", 2, 4, 3)])
     [declared] = events("mentoring.skills_declared")
@@ -96,19 +110,30 @@ def test_declare_skills_replaces_and_records(pair: Pair) -> None:
 @pytest.mark.parametrize(
     ("teach", "learn", "message"),
     [
-        ([Teach(0, 4)], [Learn(0, 1, 3)], "A skill cannot be both one you teach and one you want to learn."),
+        (
+            [Teach(0, 4)],
+            [Learn(0, 1, 3)],
+            "A skill cannot be both one you teach and one you want to learn.",
+        ),
         ([], [Learn(0, 3, 3)], "The level you aim for must be above your current level."),
         ([Teach(0, 6)], [], "Levels go from 1 (novice) to 5 (expert)."),
         ([Teach(-1, 3)], [], "Choose skills from the list."),
     ],
 )
-def test_bad_declarations_are_refused_and_change_nothing(pair: Pair, teach: list, learn: list, message: str) -> None:
+def test_bad_declarations_are_refused_and_change_nothing(
+    pair: Pair, teach: list, learn: list, message: str
+) -> None:
     def fix(items: list) -> list:
-        return [type(x)(*(pair.excel.pk if x.skill_id == 0 else 999999, *list(x.__dict__.values())[1:])) for x in items]
+        return [
+            type(x)(*(pair.excel.pk if x.skill_id == 0 else 999999, *list(x.__dict__.values())[1:]))
+            for x in items
+        ]
 
     before = list(SkillDeclaration.objects.order_by("id").values())
     with pytest.raises(ValidationError) as error:
-        skills.declare_skills(member=pair.alice, community=pair.community, teach=fix(teach), learn=fix(learn))
+        skills.declare_skills(
+            member=pair.alice, community=pair.community, teach=fix(teach), learn=fix(learn)
+        )
     assert message in error.value.messages
     assert list(SkillDeclaration.objects.order_by("id").values()) == before
     assert events("mentoring.skills_declared") == []
@@ -124,10 +149,18 @@ def test_merging_skills_keeps_every_declaration(pair: Pair) -> None:
     moved = skills.merge_skills(source=speaking2, target=pair.speaking)
     assert moved == 3
     rows = sorted(
-        SkillDeclaration.objects.filter(skill=pair.speaking).values_list("member_id", "kind", "level")
+        SkillDeclaration.objects.filter(skill=pair.speaking).values_list(
+            "member_id", "kind", "level"
+        )
     )
     assert rows == sorted(
-        [(pair.alice.pk, "teach", 4), (pair.alice.pk, "learn", 1), (pair.bob.pk, "learn", 2), (pair.bob.pk, "teach", 5), (pair.outsider.pk, "teach", 5)]
+        [
+            (pair.alice.pk, "teach", 4),
+            (pair.alice.pk, "learn", 1),
+            (pair.bob.pk, "learn", 2),
+            (pair.bob.pk, "teach", 5),
+            (pair.outsider.pk, "teach", 5),
+        ]
     )
     assert not SkillDeclaration.objects.filter(skill=speaking2).exists()
     assert MentorshipDirection.objects.filter(skill=pair.speaking).count() == 1
@@ -143,13 +176,21 @@ def test_merging_skills_keeps_every_declaration(pair: Pair) -> None:
 
 def test_request_then_acceptance_starts_a_one_way_mentorship(pair: Pair) -> None:
     m = mentorships.request_mentorship(
-        requester=pair.bob, mentor=pair.alice, community=pair.community, skill=pair.speaking, message="Hello!"
+        requester=pair.bob,
+        mentor=pair.alice,
+        community=pair.community,
+        skill=pair.speaking,
+        message="Hello!",
     )
     assert (m.status, m.reciprocal, m.requested_by_id) == ("requested", False, pair.bob.pk)
     [req] = events("mentoring.mentorship_requested")
     assert req.payload == {"mentorship_id": m.pk, "for_member_id": pair.alice.pk}
     [note] = Notification.objects.filter(kind="mentoring.request")
-    assert (note.recipient_id, note.actor_id, note.payload["skill"]) == (pair.alice.pk, pair.bob.pk, "Public speaking")
+    assert (note.recipient_id, note.actor_id, note.payload["skill"]) == (
+        pair.alice.pk,
+        pair.bob.pk,
+        "Public speaking",
+    )
     m = mentorships.accept_mentorship(mentorship=m, member=pair.alice)
     assert m.status == MentorshipStatus.ACTIVE
     [started] = events("mentoring.mentorship_started")
@@ -159,17 +200,27 @@ def test_request_then_acceptance_starts_a_one_way_mentorship(pair: Pair) -> None
             "mentorship_id": m.pk,
             "reciprocal": False,
             "member_ids": [pair.alice.pk, pair.bob.pk],
-            "directions": [{"mentor_id": pair.alice.pk, "learner_id": pair.bob.pk, "skill_id": pair.speaking.pk}],
+            "directions": [
+                {
+                    "mentor_id": pair.alice.pk,
+                    "learner_id": pair.bob.pk,
+                    "skill_id": pair.speaking.pk,
+                }
+            ],
         },
     )
     assert Notification.objects.get(kind="mentoring.accepted").recipient_id == pair.bob.pk
 
 
 def test_a_second_request_between_the_same_two_is_refused(pair: Pair) -> None:
-    mentorships.request_mentorship(requester=pair.bob, mentor=pair.alice, community=pair.community, skill=pair.speaking)
+    mentorships.request_mentorship(
+        requester=pair.bob, mentor=pair.alice, community=pair.community, skill=pair.speaking
+    )
     before = snapshot()
     with pytest.raises(ValidationError, match="already have a mentorship"):
-        mentorships.request_mentorship(requester=pair.alice, mentor=pair.bob, community=pair.community, skill=pair.excel)
+        mentorships.request_mentorship(
+            requester=pair.alice, mentor=pair.bob, community=pair.community, skill=pair.excel
+        )
     assert snapshot() == before
 
 
@@ -206,7 +257,9 @@ def test_declining_with_never_again_blocks_future_pairs(pair: Pair) -> None:
     assert m.status == "declined"
     assert MentoringBlock.objects.filter(member=pair.bob, blocked=pair.alice).exists()
     with pytest.raises(ValidationError, match="cannot be asked"):
-        mentorships.request_mentorship(requester=pair.alice, mentor=pair.bob, community=pair.community, skill=pair.excel)
+        mentorships.request_mentorship(
+            requester=pair.alice, mentor=pair.bob, community=pair.community, skill=pair.excel
+        )
 
 
 # --- Sessions, goals, the end ---------------------------------------------------------
@@ -216,7 +269,13 @@ def test_logging_a_session_counts_and_records(pair: Pair) -> None:
     m = active(pair)
     day = timezone.localdate() - dt.timedelta(days=2)
     session = mentorships.log_session(
-        mentorship=m, by=pair.bob, held_on=day, duration_minutes=45, topic="Slides", notes="Private", skill_ids=[pair.speaking.pk]
+        mentorship=m,
+        by=pair.bob,
+        held_on=day,
+        duration_minutes=45,
+        topic="Slides",
+        notes="Private",
+        skill_ids=[pair.speaking.pk],
     )
     m.refresh_from_db()
     assert (m.session_count, m.last_session_on) == (1, day)
@@ -232,31 +291,51 @@ def test_logging_a_session_counts_and_records(pair: Pair) -> None:
             "skill_ids": [pair.speaking.pk],
         },
     )
-    older = mentorships.log_session(mentorship=m, by=pair.alice, held_on=day - dt.timedelta(days=5), duration_minutes=30, topic="Pivot tables")
+    older = mentorships.log_session(
+        mentorship=m,
+        by=pair.alice,
+        held_on=day - dt.timedelta(days=5),
+        duration_minutes=30,
+        topic="Pivot tables",
+    )
     m.refresh_from_db()
     assert (m.session_count, m.last_session_on) == (2, day)
-    assert sorted(older.skills.values_list("pk", flat=True)) == sorted([pair.speaking.pk, pair.excel.pk])
+    assert sorted(older.skills.values_list("pk", flat=True)) == sorted(
+        [pair.speaking.pk, pair.excel.pk]
+    )
 
 
 def test_sessions_are_refused_to_others_in_the_future_and_before_the_start(pair: Pair) -> None:
     m = proposed(pair)
     today = timezone.localdate()
     with pytest.raises(ValidationError, match="while the mentorship is active"):
-        mentorships.log_session(mentorship=m, by=pair.alice, held_on=today, duration_minutes=30, topic="x")
+        mentorships.log_session(
+            mentorship=m, by=pair.alice, held_on=today, duration_minutes=30, topic="x"
+        )
     mentorships.accept_mentorship(mentorship=m, member=pair.alice)
     m = mentorships.accept_mentorship(mentorship=m, member=pair.bob)
     before = snapshot()
     with pytest.raises(PermissionDenied):
-        mentorships.log_session(mentorship=m, by=pair.outsider, held_on=today, duration_minutes=30, topic="x")
+        mentorships.log_session(
+            mentorship=m, by=pair.outsider, held_on=today, duration_minutes=30, topic="x"
+        )
     with pytest.raises(ValidationError, match="once it has taken place"):
-        mentorships.log_session(mentorship=m, by=pair.alice, held_on=today + dt.timedelta(days=1), duration_minutes=30, topic="x")
+        mentorships.log_session(
+            mentorship=m,
+            by=pair.alice,
+            held_on=today + dt.timedelta(days=1),
+            duration_minutes=30,
+            topic="x",
+        )
     assert snapshot() == before
 
 
 def test_goals_are_added_and_checked_by_the_pair_only(pair: Pair) -> None:
     m = active(pair)
     direction = m.directions.get(learner=pair.bob)
-    goal = mentorships.add_goal(direction=direction, by=pair.bob, text="  Speak 5 minutes without notes ")
+    goal = mentorships.add_goal(
+        direction=direction, by=pair.bob, text="  Speak 5 minutes without notes "
+    )
     assert goal.text == "Speak 5 minutes without notes"
     mentorships.set_goal_done(goal=goal, by=pair.alice, done=True)
     goal.refresh_from_db()
@@ -269,17 +348,34 @@ def test_goals_are_added_and_checked_by_the_pair_only(pair: Pair) -> None:
 
 def test_completing_records_feedback_and_the_new_level(pair: Pair) -> None:
     m = active(pair)
-    mentorships.complete_mentorship(mentorship=m, by=pair.bob, rating=5, comment="Great", new_level=3)
+    mentorships.complete_mentorship(
+        mentorship=m, by=pair.bob, rating=5, comment="Great", new_level=3
+    )
     m.refresh_from_db()
     assert m.status == "completed"
     [done] = events("mentoring.mentorship_completed")
-    assert done.payload["reciprocal"] is True and done.payload["member_ids"] == [pair.alice.pk, pair.bob.pk]
+    assert done.payload["reciprocal"] is True and done.payload["member_ids"] == [
+        pair.alice.pk,
+        pair.bob.pk,
+    ]
     [raised] = events("mentoring.skill_level_raised")
-    assert raised.payload == {"skill_id": pair.speaking.pk, "from_level": 2, "to_level": 3, "mentorship_id": m.pk}
-    assert SkillDeclaration.objects.get(member=pair.bob, skill=pair.speaking, kind=DeclarationKind.LEARN).level == 3
+    assert raised.payload == {
+        "skill_id": pair.speaking.pk,
+        "from_level": 2,
+        "to_level": 3,
+        "mentorship_id": m.pk,
+    }
+    assert (
+        SkillDeclaration.objects.get(
+            member=pair.bob, skill=pair.speaking, kind=DeclarationKind.LEARN
+        ).level
+        == 3
+    )
     # The other gives feedback afterwards; no level raised when it is not higher.
     mentorships.give_feedback(mentorship=m, member=pair.alice, rating=4, new_level=1)
-    assert sorted(m.feedback.values_list("member_id", "rating")) == sorted([(pair.bob.pk, 5), (pair.alice.pk, 4)])
+    assert sorted(m.feedback.values_list("member_id", "rating")) == sorted(
+        [(pair.bob.pk, 5), (pair.alice.pk, 4)]
+    )
     assert len(events("mentoring.skill_level_raised")) == 1
 
 
@@ -289,7 +385,11 @@ def test_ending_early_needs_a_reason_and_records_it(pair: Pair) -> None:
         mentorships.end_mentorship(mentorship=m, by=pair.alice, reason="  ")
     mentorships.end_mentorship(mentorship=m, by=pair.alice, reason="New job")
     [ended] = events("mentoring.mentorship_ended")
-    assert ended.payload == {"mentorship_id": m.pk, "reason": "New job", "member_ids": [pair.alice.pk, pair.bob.pk]}
+    assert ended.payload == {
+        "mentorship_id": m.pk,
+        "reason": "New job",
+        "member_ids": [pair.alice.pk, pair.bob.pk],
+    }
 
 
 def test_stalled_pairs_are_reminded_once_per_period(pair: Pair, settings: object) -> None:
@@ -299,7 +399,9 @@ def test_stalled_pairs_are_reminded_once_per_period(pair: Pair, settings: object
     assert mentorships.remind_stalled_pairs() == 1
     assert mentorships.remind_stalled_pairs() == 0
     notes = Notification.objects.filter(kind="mentoring.reminder")
-    assert sorted(notes.values_list("recipient_id", flat=True)) == sorted([pair.alice.pk, pair.bob.pk])
+    assert sorted(notes.values_list("recipient_id", flat=True)) == sorted(
+        [pair.alice.pk, pair.bob.pk]
+    )
     assert {n.payload["days"] for n in notes} == {14}
     # A session resets the clock; 15 days later the pair is reminded again.
     later = timezone.now() + dt.timedelta(days=15)
