@@ -39,7 +39,7 @@ def compute(round_: MatchingRound, by: Member, capture: Callable) -> MatchingRou
 def test_the_round_proposes_the_reciprocal_pair_with_reasons(
     pair: Pair, django_capture_on_commit_callbacks: Callable
 ) -> None:
-    round_, carol = cohort(pair)
+    round_, _carol = cohort(pair)
     assert round_.volunteer_count == 3
     round_ = compute(round_, pair.animator, django_capture_on_commit_callbacks)
     assert round_.status == RoundStatus.PREVIEW
@@ -66,9 +66,10 @@ def test_pins_force_and_forbid_pairs(
     rounds.set_pin(round_=round_, member_a=pair.bob, member_b=pair.alice, kind=PinKind.FORBID)
     round_ = compute(round_, pair.animator, django_capture_on_commit_callbacks)
     [p] = RoundPair.objects.filter(round=round_)
-    assert (p.member_a_id, p.member_b_id, p.reciprocal) == tuple(
-        sorted((pair.bob.pk, carol.pk))
-    ) + (False,)
+    assert (p.member_a_id, p.member_b_id, p.reciprocal) == (
+        *tuple(sorted((pair.bob.pk, carol.pk))),
+        False,
+    )
     rounds.set_pin(round_=round_, member_a=pair.bob, member_b=pair.alice, kind=None)
     rounds.set_pin(round_=round_, member_a=carol, member_b=pair.bob, kind=PinKind.FORCE)
     round_ = compute(round_, pair.animator, django_capture_on_commit_callbacks)
@@ -145,9 +146,9 @@ def test_volunteering_needs_an_open_round_and_membership(pair: Pair) -> None:
     rounds.set_volunteer(round_=round_, member=pair.bob, on=False)
     round_.refresh_from_db()
     assert round_.volunteer_count == 2
+    solo = rounds.create_round(community=pair.community, title="Solo", by=None)
+    rounds.set_volunteer(round_=solo, member=pair.alice, on=True)
     with pytest.raises(ValidationError, match="at least two"):
-        solo = rounds.create_round(community=pair.community, title="Solo", by=None)
-        rounds.set_volunteer(round_=solo, member=pair.alice, on=True)
         rounds.start_computation(round_=solo, by=None)
 
 
