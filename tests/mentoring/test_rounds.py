@@ -88,7 +88,7 @@ def test_pins_force_and_forbid_pairs(
 
 @pytest.mark.django_db
 def test_capacities_constraints_and_open_pairs_reach_the_optimiser(pair: Pair) -> None:
-    round_, carol = cohort(pair)
+    _round, carol = cohort(pair)
     prefs(pair.alice, availability=0b11, mentor_capacity=2, learner_capacity=0, avoid_own_team=True)
     Member.objects.filter(pk=pair.bob.pk).update(languages=["fr", "en"], team="Sales")
     mentorships.request_mentorship(
