@@ -150,6 +150,19 @@ class RoundPinInline(admin.TabularInline):
     extra = 0
     raw_id_fields = ["member_a", "member_b"]
 
+    # Pins belong to a round the animator may change (the parent admin is scoped).
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
 
 @admin.register(MatchingRound)
 class MatchingRoundAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
@@ -235,29 +248,38 @@ class MatchingRoundAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
         )
 
 
-class DirectionInline(admin.TabularInline):
-    model = MentorshipDirection
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown inside a mentorship the animator may see (the parent admin is scoped)."""
+
     extra = 0
     can_delete = False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class DirectionInline(ReadOnlyInline):
+    model = MentorshipDirection
     fields = ("mentor", "learner", "skill", "mentor_level", "learner_level", "new_level")
     readonly_fields = fields
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
-
-class SessionInline(admin.TabularInline):
+class SessionInline(ReadOnlyInline):
     """That a session happened, never what was said in it (no notes)."""
 
     model = MentoringSession
-    extra = 0
-    can_delete = False
     fields = ("held_on", "duration_minutes", "topic", "logged_by")
     readonly_fields = fields
     ordering = ["-held_on"]
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class StalledFilter(admin.SimpleListFilter):

@@ -227,8 +227,11 @@ def pair_directions(pair: matching.Pair, ids: np.ndarray) -> list[dict[str, int]
 
 
 @transaction.atomic
-def start_computation(*, round_: MatchingRound, by: Member | None) -> MatchingRound:
-    """Queue the computation (never inside the request): the page then shows progress."""
+def start_computation(
+    *, round_: MatchingRound, by: Member | None, enqueue: bool = True
+) -> MatchingRound:
+    """Queue the computation (never inside the request): the page then shows progress.
+    ``enqueue=False`` leaves the running to the caller (the demo seeding, a shell)."""
     round_ = MatchingRound.objects.select_for_update().get(pk=round_.pk)
     if round_.status not in (RoundStatus.DRAFT, RoundStatus.PREVIEW):
         raise ValidationError(_("This round has been published already."))
@@ -238,9 +241,10 @@ def start_computation(*, round_: MatchingRound, by: Member | None) -> MatchingRo
     round_.progress = 0
     round_.progress_note = _("Waiting for a worker…")
     round_.save(update_fields=["status", "progress", "progress_note"])
-    from mentoring.tasks import compute_round_task
+    if enqueue:
+        from mentoring.tasks import compute_round_task
 
-    transaction.on_commit(lambda: compute_round_task.delay(round_.pk))
+        transaction.on_commit(lambda: compute_round_task.delay(round_.pk))
     return round_
 
 
@@ -322,7 +326,9 @@ def compute_round(*, round_id: int, report: Callable[[int, int, str], None] = _p
 
 
 @transaction.atomic
-def publish_round(*, round_: MatchingRound, by: Member | None) -> MatchingRound:
+def publish_round(
+    *, round_: MatchingRound, by: Member | None, enqueue: bool = True
+) -> MatchingRound:
     """Publish the preview: the proposals are created and members told, in Celery."""
     round_ = MatchingRound.objects.select_for_update().get(pk=round_.pk)
     if round_.status != RoundStatus.PREVIEW:
@@ -330,9 +336,10 @@ def publish_round(*, round_: MatchingRound, by: Member | None) -> MatchingRound:
     round_.status = RoundStatus.PUBLISHED
     round_.published_at = timezone.now()
     round_.save(update_fields=["status", "published_at"])
-    from mentoring.tasks import create_round_proposals_task
+    if enqueue:
+        from mentoring.tasks import create_round_proposals_task
 
-    transaction.on_commit(lambda: create_round_proposals_task.delay(round_.pk))
+        transaction.on_commit(lambda: create_round_proposals_task.delay(round_.pk))
     return round_
 
 
