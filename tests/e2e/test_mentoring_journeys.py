@@ -25,7 +25,13 @@ def log_in(page: Page, live_server: Any, member: Member) -> None:
     client.force_login(member.user, backend=settings.AUTHENTICATION_BACKENDS[0])
     page.context.clear_cookies()
     page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url}]
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
     )
 
 
@@ -35,7 +41,9 @@ def test_a_reciprocal_pair_from_declaration_to_first_session(
     community = CommunityFactory(name="Formateurs de Nantes", slug="nantes")
     alice = MembershipFactory(community=community, member__display_name="Alice Martin").member
     bob = MembershipFactory(community=community, member__display_name="Bob Leroy").member
-    animator = MembershipFactory(community=community, role="animator", member__display_name="Claire Anim").member
+    animator = MembershipFactory(
+        community=community, role="animator", member__display_name="Claire Anim"
+    ).member
     speaking = make_skill("Public speaking", name_fr="Prise de parole", slug="public-speaking")
     excel = make_skill("Excel", name_fr="Excel", slug="excel")
     teaches(bob, excel, 4)
@@ -68,7 +76,9 @@ def test_a_reciprocal_pair_from_declaration_to_first_session(
     # Alice sees the proposal with its reasons and accepts (htmx).
     page.goto(f"{base}/")
     expect(page.get_by_text("Bob Leroy can teach you Excel (level 4 → your 1)")).to_be_visible()
-    expect(page.get_by_text("You can teach Bob Leroy Public speaking (your 4 → their 2)")).to_be_visible()
+    expect(
+        page.get_by_text("You can teach Bob Leroy Public speaking (your 4 → their 2)")
+    ).to_be_visible()
     shoot("mentoring-proposal")
     page.get_by_role("button", name="Accept").click()
     expect(page.get_by_text("We will tell you when your partner accepts too.")).to_be_visible()

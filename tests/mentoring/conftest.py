@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 
 from community.models import Community, Member
 from mentoring.models import Skill
@@ -37,3 +39,10 @@ def pair(db: None) -> Pair:
     teaches(bob, excel, 4)
     learns(alice, excel, 1, 3)
     return Pair(community, alice, bob, speaking, excel, animator, outsider)
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Messages raised by services are asserted in English (pages choose their own)."""
+    with translation.override("en"):
+        yield
