@@ -4,7 +4,6 @@ any animator), strategic skills and ambassadors per community, rounds and mentor
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -382,6 +381,3 @@ class MentorshipAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("End and propose each member a new partner"))
     def repair(self, request: HttpRequest, queryset: QuerySet[Mentorship]) -> None:
         self._end(request, queryset, repair=True)
-
-
-__all__ = ["dt"]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from community.forms import _clean_text
-from mentoring.models import DAYS, LEVELS, MOMENTS, PinKind, Skill, slot_bit
+from mentoring.models import DAYS, LEVELS, MOMENTS, PinKind, Skill
 from mentoring.services.skills import Learn, Teach
 
 LEVEL_CHOICES = [(str(v), label) for v, label in LEVELS]
@@ -389,6 +389,3 @@ class PinByHandleForm(forms.Form):
 class MapFilterForm(forms.Form):
     site = forms.CharField(required=False, max_length=80)
     team = forms.CharField(required=False, max_length=80)
-
-
-__all__ = ["slot_bit"]

@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 LEVELS = [
@@ -371,7 +371,7 @@ class MentorshipStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     COMPLETED = "completed", _("Completed")
     ENDED = "ended", _("Ended early")
-    DECLINED = "declined", _("Declined")
+    DECLINED = "declined", pgettext_lazy("mentorship", "Declined")
 
 
 OPEN_STATUSES = [MentorshipStatus.PROPOSED, MentorshipStatus.REQUESTED, MentorshipStatus.ACTIVE]

@@ -26,7 +26,6 @@ from mentoring.models import (
     DeclarationKind,
     Goal,
     MatchingRound,
-    PinKind,
     RoundParticipant,
     RoundStatus,
     Skill,
@@ -563,6 +562,13 @@ def _round_page(
 ) -> HttpResponse:
     preview = r_selectors.round_preview(round_, cursor=request.GET.get("after"))
     pins = list(round_.pins.select_related("member_a", "member_b").order_by("id"))
+    volunteers = list(
+        Member.objects.filter(
+            pk__in=RoundParticipant.objects.filter(round=round_).values("member_id")
+        )
+        .only("display_name", "handle")
+        .order_by("display_name")[:300]
+    )
     template = (
         "mentoring/_round_pairs.html"
         if request.htmx and request.GET.get("after")
@@ -576,6 +582,7 @@ def _round_page(
         status=status,
         round=round_,
         pins=pins,
+        volunteers=volunteers,
         pin_form=pin_form or forms.PinByHandleForm(),
         **preview,
     )
@@ -669,6 +676,3 @@ def round_pin(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
         request, _("Pin saved: compute the round again to apply it.") if kind else _("Pin removed.")
     )
     return redirect("mentoring:round-detail", slug=slug, pk=pk)
-
-
-__all__ = ["PermissionDenied", "PinKind", "RoundParticipant"]

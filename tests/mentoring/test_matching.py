@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -268,6 +267,3 @@ def test_lagrangian_bound_is_above_the_optimum() -> None:
     exact = matching.match(data, method="exact")
     assert matching.feasible(problem, chosen)
     assert bound >= exact.objective >= matching.objective(problem, chosen)
-
-
-__all__ = ["itertools"]
