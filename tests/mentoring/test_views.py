@@ -447,7 +447,7 @@ def test_pages_keep_a_constant_number_of_queries(
     round_.status = RoundStatus.COMPUTING
     round_.save()
     rounds.compute_round(round_id=round_.pk)
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(22):
         assert (
             client_for(pair.animator).get(url("round-detail", pair, round_.pk)).status_code == 200
         )
