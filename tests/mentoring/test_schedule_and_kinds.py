@@ -70,3 +70,29 @@ def test_notifications_read_in_the_recipients_language(
         assert get_kind(kind).describe(note) == english
     with translation.override("fr"):
         assert get_kind(kind).describe(note) == french
+
+
+def test_the_personal_data_download_includes_skills_mentorships_and_notes(
+    pair: object, client_for: object
+) -> None:
+    from django.utils import timezone
+
+    from mentoring.services import mentorships
+    from tests.mentoring.test_services import active
+
+    m = active(pair)  # type: ignore[arg-type]
+    mentorships.log_session(
+        mentorship=m,
+        by=pair.alice,
+        held_on=timezone.localdate(),
+        duration_minutes=30,
+        topic="Voice",
+        notes="Ours",
+    )  # type: ignore[attr-defined]
+    response = client_for(pair.bob).get("/me/data/")  # type: ignore[operator,attr-defined]
+    data = response.json()["mentoring"]
+    assert sorted((s["skill"], s["kind"]) for s in data["skills"]) == sorted(
+        [(pair.speaking.slug, "learn"), (pair.excel.slug, "teach")]
+    )  # type: ignore[attr-defined]
+    assert [(x["id"], x["status"]) for x in data["mentorships"]] == [(m.pk, "active")]
+    assert [(s["topic"], s["notes"]) for s in data["sessions"]] == [("Voice", "Ours")]
