@@ -321,3 +321,6 @@ LOGGING = {
 EVENT_ONLINE_LINK_MINUTES = env.int("EVENT_ONLINE_LINK_MINUTES", default=30)
 # Documents shared in the resource library (PDF, office files, images).
 RESOURCE_UPLOAD_MAX_BYTES = env.int("RESOURCE_UPLOAD_MAX_BYTES", default=15 * 1024 * 1024)
+# --- Mentoring -----------------------------------------------------------------------------
+# Days without a session after which an active mentoring pair gets a reminder.
+MENTORING_STALLED_DAYS = env.int("MENTORING_STALLED_DAYS", default=21)

@@ -1,0 +1,1 @@
+"""Reads of mentoring/: import from the submodules (skills, mentorships, rounds, map)."""

@@ -1,0 +1,1 @@
+"""Writes of mentoring/: import from the submodules (skills, mentorships, rounds)."""
