@@ -244,6 +244,8 @@ class Post(models.Model):
     hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
     hidden_reason = models.CharField(_("reason for hiding"), max_length=200, blank=True)
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+    # Set by the notification fan-out task when it claims the post (runs once).
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     search_vector = models.GeneratedField(
         expression=weighted_vector("language", [("search_title", "A"), ("body", "B")]),
         output_field=SearchVectorField(),
