@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -124,7 +125,7 @@ def read_states(member: Member | None, topics: list[Topic]) -> dict[int, ReadSta
             "topic_id", "last_read_number"
         )
     )
-    recent = timezone.now() - timezone.timedelta(days=NEW_TOPIC_DAYS)
+    recent = timezone.now() - timedelta(days=NEW_TOPIC_DAYS)
     states = {}
     for topic in topics:
         last = reads.get(topic.pk)
@@ -303,7 +304,9 @@ def search_posts(
         When(language="en", then=headline("body", text, "en")),
         default=headline("body", text, "fr"),
     )
-    rows = list(qs.annotate(score=rank(text), snippet=snippet).order_by("-score", "-id")[:limit])
+    rows: list[Post] = list(
+        qs.annotate(score=rank(text), snippet=snippet).order_by("-score", "-id")[:limit]
+    )
     for row in rows:
         row.snippet_html = highlight(row.snippet)  # type: ignore[attr-defined]
     return rows
