@@ -3,9 +3,9 @@ queries)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from community.permissions import CommunityContext, can_animate, can_contribute, can_read_community
