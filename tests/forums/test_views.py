@@ -535,3 +535,34 @@ def test_forums_tab_is_in_the_community_navigation(forum: Forum, client_for: Cli
 def test_member_count_unchanged(forum: Forum) -> None:
     # Fixture sanity: three members in the community.
     assert MembershipFactory._meta.model.objects.filter(community=forum.community).count() == 3
+
+
+def test_feed_and_overview_queries_do_not_grow(
+    forum: Forum, make_topic: Any, client_for: ClientFor, django_assert_max_num_queries: Any
+) -> None:
+    for i in range(6):
+        make_topic(title=f"Sujet {i}")
+    client = client_for(None)
+    with django_assert_max_num_queries(4):
+        assert client.get(url("category-feed", forum, category="general")).status_code == 200
+    detail = reverse("community:community-detail", kwargs={"slug": forum.community.slug})
+    client.get(detail)
+    with django_assert_max_num_queries(14):
+        assert client.get(detail).status_code == 200
+
+
+def test_htmx_reply_with_errors_returns_the_form_with_the_text(
+    forum: Forum, make_topic: Any, client_for: ClientFor
+) -> None:
+    topic = make_topic()
+    Membership.objects.filter(member=forum.bob).update(
+        silenced_until=timezone.now() + timedelta(days=1)
+    )
+    response = client_for(forum.bob).post(
+        url("reply", forum, pk=topic.pk),
+        {"body": "Texte gardé"},
+        headers={"HX-Request": "true", **EN},
+    )
+    assert response.status_code == 200 and 'id="reply-box"' in response.text
+    assert "You have been silenced" in response.text and "Texte gardé" in response.text
+    assert Post.objects.filter(topic=topic).count() == 1
