@@ -38,6 +38,18 @@ class CommunityAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
         (_("Access"), {"fields": ["visibility", "join_policy"]}),
         (_("Look"), {"fields": ["accent_colour"]}),
         (_("Newcomers"), {"fields": ["rituals"]}),
+        (
+            _("Moderation"),
+            {
+                "fields": [
+                    "auto_hide_flags",
+                    "new_member_days",
+                    "new_member_daily_posts",
+                    "new_member_post_interval",
+                    "post_interval_floor",
+                ]
+            },
+        ),
         (_("Figures"), {"fields": ["member_count", "charter_version", "created_at"]}),
     ]
 
