@@ -59,6 +59,12 @@ class CommunityAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
             fields += ["slug", "parent"]
         return fields
 
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # The slug is read-only for animators: nothing to fill in from the name.
+        return (
+            {} if scoped_ids(request) is not None else super().get_prepopulated_fields(request, obj)
+        )
+
     def save_model(self, request: HttpRequest, obj: Community, form: Any, change: bool) -> None:
         # The rituals are cooked once, when written (shown on the welcome page).
         from community.markdown import render_markdown

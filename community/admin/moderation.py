@@ -187,7 +187,9 @@ class ReviewItemAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
             request._moderation_error = " ".join(getattr(error, "messages", [str(error)]))  # type: ignore[attr-defined]
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        """Flags are never edited here."""
+        """Flags are never edited here (their inline is read-only)."""
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def response_change(self, request: HttpRequest, obj: ReviewItem) -> HttpResponse:
         error = getattr(request, "_moderation_error", None)
