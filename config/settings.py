@@ -324,3 +324,8 @@ RESOURCE_UPLOAD_MAX_BYTES = env.int("RESOURCE_UPLOAD_MAX_BYTES", default=15 * 10
 # --- Mentoring -----------------------------------------------------------------------------
 # Days without a session after which an active mentoring pair gets a reminder.
 MENTORING_STALLED_DAYS = env.int("MENTORING_STALLED_DAYS", default=21)
+# --- Forums --------------------------------------------------------------------------------
+# Hours during which authors may delete their own posts (animators: always).
+FORUMS_DELETE_WINDOW_HOURS = env.int("FORUMS_DELETE_WINDOW_HOURS", default=24)
+# Largest image a member may attach to a post, in bytes.
+FORUMS_IMAGE_MAX_BYTES = env.int("FORUMS_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)

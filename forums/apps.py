@@ -5,3 +5,22 @@ from django.utils.translation import gettext_lazy as _
 class ForumsConfig(AppConfig):
     name = "forums"
     verbose_name = _("Forums")
+
+    def ready(self) -> None:
+        from community import discussions
+        from community.global_search import Provider, register_provider
+        from community.navigation import CommunityTab, Panel, register_overview_panel, register_tab
+        from community.selectors.members import DATA_EXPORTERS
+        from community.uploads import PUBLIC_MEDIA_DIRS
+        from forums import activity  # noqa: F401  (verbs and notification kinds)
+        from forums.selectors import panels, topics
+        from forums.services.posting import open_discussion
+
+        register_tab(CommunityTab("forums", _("Forums"), "forums:home", 10, "chat"))
+        register_overview_panel(
+            Panel("forums", "forums/_overview_panel.html", panels.overview_panel, 10)
+        )
+        register_provider(Provider("discussions", _("Discussions"), topics.search_section, 20))
+        discussions.register_provider(open_discussion)
+        DATA_EXPORTERS["forums"] = panels.export_member_data
+        PUBLIC_MEDIA_DIRS.add("forums")

@@ -1,0 +1,1 @@
+"""Reads of forums/: bounded query counts whatever the size of the data."""

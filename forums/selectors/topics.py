@@ -1,0 +1,328 @@
+"""Topic lists, a topic's page of posts, unread state, search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from community.models import Bookmark, Community, Member
+from community.models.communities import MembershipStatus, Role, Visibility
+from community.pagination import KeysetPage, paginate_keyset
+from community.permissions import CommunityContext, can_animate, is_platform_admin
+from community.search import headline, highlight, matches, rank
+from community.selectors.communities import access_community
+from forums import permissions
+from forums.models import Category, Post, Reaction, Topic, TopicFollow, TopicKind, TopicRead
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from community.models import User
+
+PAGE_SIZE = 20
+NEW_TOPIC_DAYS = 7
+
+
+def visible_categories(ctx: CommunityContext) -> list[Category]:
+    """The community's categories this person may read, in order (one query)."""
+    rows = Category.objects.filter(community=ctx.community).order_by("position", "name")
+    return [c for c in rows if permissions.can_see_category(ctx, c)]
+
+
+def get_category(ctx: CommunityContext, categories: list[Category], slug: str) -> Category:
+    for category in categories:
+        if category.slug == slug:
+            return category
+    raise Http404(_("No such category."))
+
+
+def _topics(ctx: CommunityContext, categories: list[Category]) -> QuerySet[Topic]:
+    return Topic.objects.filter(
+        community=ctx.community,
+        category_id__in=[c.pk for c in categories],
+        deleted_at__isnull=True,
+    ).select_related("category", "author", "last_poster")
+
+
+LIST_ORDERS = {
+    "latest": ["-last_post_at", "-id"],
+    "unanswered": ["-created_at", "-id"],
+    "solved": ["-solved_at", "-id"],
+}
+
+
+def list_topics(
+    ctx: CommunityContext,
+    categories: list[Category],
+    *,
+    view: str = "latest",
+    category: Category | None = None,
+    tag: str = "",
+    cursor: str | None = None,
+    size: int = PAGE_SIZE,
+) -> KeysetPage[Topic]:
+    """One keyset page of topics (latest activity, unanswered questions, solved), within
+    a category or a tag if given."""
+    qs = _topics(ctx, [category] if category else categories)
+    if view == "unanswered":
+        qs = qs.filter(kind=TopicKind.QUESTION, reply_count=0)
+    elif view == "solved":
+        qs = qs.filter(solved_at__isnull=False)
+    else:
+        view = "latest"
+    if tag:
+        qs = qs.filter(tags__slug=tag)
+    return paginate_keyset(qs, order=LIST_ORDERS[view], cursor=cursor, size=size)
+
+
+def list_pinned(ctx: CommunityContext, categories: list[Category]) -> list[Topic]:
+    return list(_topics(ctx, categories).filter(pinned_at__isnull=False).order_by("-pinned_at")[:5])
+
+
+def list_bookmarked_topics(
+    ctx: CommunityContext, categories: list[Category], *, cursor: str | None = None
+) -> KeysetPage[Topic]:
+    if ctx.member is None:
+        return KeysetPage(items=[], next_cursor=None, prev_cursor=None)
+    marked = Bookmark.objects.filter(
+        member=ctx.member,
+        target_type=ContentType.objects.get_for_model(Topic),
+        target_id=OuterRef("pk"),
+    )
+    qs = _topics(ctx, categories).filter(Exists(marked))
+    return paginate_keyset(qs, order=["-last_post_at", "-id"], cursor=cursor, size=PAGE_SIZE)
+
+
+@dataclass
+class ReadState:
+    last_read: int | None = None  # None: never opened
+    new: bool = False
+    unread: int = 0
+    first_unread: int = 1
+
+
+def read_states(member: Member | None, topics: list[Topic]) -> dict[int, ReadState]:
+    """Unread replies and new topics for a list (one query)."""
+    if member is None or not topics:
+        return {}
+    reads = dict(
+        TopicRead.objects.filter(member=member, topic_id__in=[t.pk for t in topics]).values_list(
+            "topic_id", "last_read_number"
+        )
+    )
+    recent = timezone.now() - timezone.timedelta(days=NEW_TOPIC_DAYS)
+    states = {}
+    for topic in topics:
+        last = reads.get(topic.pk)
+        if last is None:
+            states[topic.pk] = ReadState(new=topic.created_at >= recent)
+        else:
+            states[topic.pk] = ReadState(
+                last_read=last,
+                unread=max(topic.last_number - last, 0),
+                first_unread=min(last + 1, topic.last_number),
+            )
+    return states
+
+
+def access_topic(user: User | AnonymousUser, slug: str, pk: int) -> tuple[CommunityContext, Topic]:
+    """The topic and the person's state in it (follow level, bookmark, last read post)
+    in one query, after the community check (2 queries). 404 for deleted topics and
+    categories the person may not read."""
+    ctx = access_community(user, slug, need="read")
+    qs = Topic.objects.select_related("category", "author", "accepted_post__author").filter(
+        community=ctx.community, deleted_at__isnull=True
+    )
+    if ctx.member is not None:
+        qs = qs.annotate(
+            my_follow=Subquery(
+                TopicFollow.objects.filter(topic=OuterRef("pk"), member=ctx.member).values("level")[
+                    :1
+                ]
+            ),
+            my_read=Subquery(
+                TopicRead.objects.filter(topic=OuterRef("pk"), member=ctx.member).values(
+                    "last_read_number"
+                )[:1]
+            ),
+            my_bookmark=Exists(
+                Bookmark.objects.filter(
+                    member=ctx.member,
+                    target_type=ContentType.objects.get_for_model(Topic),
+                    target_id=OuterRef("pk"),
+                )
+            ),
+        )
+    topic = qs.filter(pk=pk).first()
+    if topic is None or not permissions.can_see_category(ctx, topic.category):
+        raise Http404(_("No such topic."))
+    topic.category.community = ctx.community
+    topic.community = ctx.community
+    return ctx, topic
+
+
+@dataclass
+class PostPage:
+    posts: list[Post]
+    after: int | None  # next page: posts after this number
+    before: int | None  # previous page: posts before this number
+    mine: dict[int, set[str]] = field(default_factory=dict)  # my reactions per post
+
+
+def topic_posts(
+    ctx: CommunityContext,
+    topic: Topic,
+    *,
+    after: int | None = None,
+    before: int | None = None,
+    size: int = PAGE_SIZE,
+) -> PostPage:
+    """A page of posts by number: ``after`` N reads forward from N+1, ``before`` N reads
+    backward; either way one index range scan on (topic, number), so page 500 costs
+    what page 1 costs. Plus one query for the member's own reactions."""
+    qs = Post.objects.filter(topic=topic).select_related("author", "reply_to__author")
+    if before is not None:
+        rows = list(qs.filter(number__lt=before).order_by("-number")[: size + 1])
+        more_before = len(rows) > size
+        posts = list(reversed(rows[:size]))
+        prev = posts[0].number if posts and more_before else None
+        nxt = posts[-1].number if posts and posts[-1].number < topic.last_number else None
+    else:
+        start = after or 0
+        rows = list(qs.filter(number__gt=start).order_by("number")[: size + 1])
+        posts = rows[:size]
+        nxt = posts[-1].number if len(rows) > size else None
+        prev = posts[0].number if posts and posts[0].number > 1 else None
+    for post in posts:
+        post.topic = topic
+        post.community = topic.community
+    mine: dict[int, set[str]] = {}
+    if ctx.member is not None and posts:
+        for post_id, emoji in Reaction.objects.filter(
+            member=ctx.member, post_id__in=[p.pk for p in posts]
+        ).values_list("post_id", "emoji"):
+            mine.setdefault(post_id, set()).add(emoji)
+    return PostPage(posts=posts, after=nxt, before=prev, mine=mine)
+
+
+def access_post(
+    user: User | AnonymousUser, slug: str, pk: int, number: int
+) -> tuple[CommunityContext, Topic, Post]:
+    ctx, topic = access_topic(user, slug, pk)
+    post = Post.objects.select_related("author").filter(topic=topic, number=number).first()
+    if post is None:
+        raise Http404(_("No such post."))
+    post.topic = topic
+    post.community = ctx.community
+    return ctx, topic, post
+
+
+def check_category_readable(ctx: CommunityContext, category: Category) -> None:
+    if not permissions.can_see_category(ctx, category):
+        raise PermissionDenied
+
+
+# --- Search ---------------------------------------------------------------------------
+
+
+def _readable_scope(user: User | AnonymousUser) -> tuple[Q, set[int]]:
+    """Which posts this person may find: a filter on the community, and the restricted
+    categories they may not read."""
+    if is_platform_admin(user):
+        return Q(), set()
+    member: Member | None = getattr(user, "member", None) if user.is_authenticated else None
+    roles: dict[int, str] = {}
+    if member is not None:
+        roles = dict(
+            member.memberships.filter(status=MembershipStatus.ACTIVE).values_list(
+                "community_id", "role"
+            )
+        )
+    scope = Q(community__visibility=Visibility.PUBLIC) | Q(community_id__in=list(roles))
+    forbidden = {
+        c.pk
+        for c in Category.objects.exclude(allowed_roles=[]).only(
+            "pk", "allowed_roles", "community_id"
+        )
+        if roles.get(c.community_id) not in ([*c.allowed_roles, Role.ANIMATOR])
+    }
+    return scope, forbidden
+
+
+@dataclass
+class SearchFilters:
+    community: Community | None = None
+    category: Category | None = None
+    tag: str = ""
+    author: str = ""  # handle
+    solved: bool = False
+
+
+def search_posts(
+    user: User | AnonymousUser, text: str, filters: SearchFilters, *, limit: int = 30
+) -> list[Post]:
+    """Posts matching ``text`` with each row's own stemming (French or English), best
+    first, with a highlighted snippet; only what the person may read."""
+    text = text.strip()[:200]
+    if not text:
+        return []
+    scope, forbidden = _readable_scope(user)
+    qs = (
+        Post.objects.filter(matches(text), scope)
+        .filter(hidden_at__isnull=True, deleted_at__isnull=True, topic__deleted_at__isnull=True)
+        .exclude(topic__category_id__in=forbidden)
+        .select_related("topic__category", "community", "author")
+    )
+    if filters.community is not None:
+        qs = qs.filter(community=filters.community)
+    if filters.category is not None:
+        qs = qs.filter(topic__category=filters.category)
+    if filters.tag:
+        qs = qs.filter(topic__tags__slug=filters.tag)
+    if filters.author:
+        qs = qs.filter(author__handle=filters.author)
+    if filters.solved:
+        qs = qs.filter(topic__solved_at__isnull=False)
+    from django.db.models import Case, When
+
+    snippet = Case(
+        When(language="en", then=headline("body", text, "en")),
+        default=headline("body", text, "fr"),
+    )
+    rows = list(qs.annotate(score=rank(text), snippet=snippet).order_by("-score", "-id")[:limit])
+    for row in rows:
+        row.snippet_html = highlight(row.snippet)  # type: ignore[attr-defined]
+    return rows
+
+
+def search_section(user: Any, text: str, limit: int) -> Any:
+    """The global search's "Discussions" section."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    from community.global_search import Hit, Section
+
+    posts = search_posts(user, text, SearchFilters(), limit=limit)
+    return Section(
+        hits=[
+            Hit(
+                title=p.topic.title,
+                url=p.get_absolute_url(),
+                snippet=p.snippet_html,  # type: ignore[attr-defined]
+                meta=f"{p.community.name} · {p.topic.category.name}",
+            )
+            for p in posts
+        ],
+        more_url=f"{reverse('forums:search')}?{urlencode({'q': text})}",
+    )
+
+
+def can_moderate(ctx: CommunityContext) -> bool:
+    return can_animate(ctx)
