@@ -38,7 +38,7 @@ def _context(member: Member, community: Community) -> CommunityContext:
     return get_community_context(member.user, community)
 
 
-def _check_animator(by: Member, community: Community) -> CommunityContext:
+def check_animator(by: Member, community: Community) -> CommunityContext:
     ctx = _context(by, community)
     if not can_animate(ctx):
         raise PermissionDenied(_("Only the community's animators can do this."))
@@ -235,7 +235,7 @@ def flag_content(*, target: models.Model, by: Member, reason: str, message: str 
 def hide_content(*, target: models.Model, by: Member, reason: str) -> None:
     spec = moderation.get_flaggable(target)
     community = spec.community(target)
-    _check_animator(by, community)
+    check_animator(by, community)
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give the reason: the author is told."), code="reason")
@@ -259,7 +259,7 @@ def hide_content(*, target: models.Model, by: Member, reason: str) -> None:
 def restore_content(*, target: models.Model, by: Member, reason: str = "") -> None:
     spec = moderation.get_flaggable(target)
     community = spec.community(target)
-    _check_animator(by, community)
+    check_animator(by, community)
     if not spec.is_hidden(target):
         return
     spec.restore(target)
@@ -283,7 +283,7 @@ def edit_content(
     """An animator edits someone's content (the reason is logged and told to the author)."""
     spec = moderation.get_flaggable(target)
     community = spec.community(target)
-    _check_animator(by, community)
+    check_animator(by, community)
     if not text.strip():
         raise ValidationError({"edited_text": _("Write the edited text.")}, code="required")
     if not reason.strip():
@@ -334,7 +334,7 @@ def resolve_review_item(
         .get(pk=item.pk)
     )
     community = item.community
-    _check_animator(by, community)
+    check_animator(by, community)
     if item.status != ReviewStatus.OPEN:
         raise ValidationError(_("This item has already been reviewed."), code="resolved")
     if decision not in DECISIONS:
@@ -461,7 +461,7 @@ def silence_member(*, membership: Membership, by: Member, days: int, reason: str
         .get(pk=membership.pk)
     )
     community = membership.community
-    _check_animator(by, community)
+    check_animator(by, community)
     if membership.member_id == by.pk:
         raise ValidationError(_("You cannot silence yourself."), code="self")
     if membership.status != MembershipStatus.ACTIVE:
@@ -510,7 +510,7 @@ def lift_silence(*, membership: Membership, by: Member, reason: str = "") -> Mem
         .select_related("community", "member")
         .get(pk=membership.pk)
     )
-    _check_animator(by, membership.community)
+    check_animator(by, membership.community)
     if membership.silenced_until is None:
         return membership
     before = {"silenced_until": membership.silenced_until.isoformat()}
@@ -562,7 +562,7 @@ def suspend_member(
 
     An animator suspends members of a community they animate (platform-wide: an account
     cannot be half logged in)."""
-    _check_animator(by, community)
+    check_animator(by, community)
     member = Member.objects.select_for_update().select_related("user").get(pk=member.pk)
     if member.pk == by.pk:
         raise ValidationError(_("You cannot suspend yourself."), code="self")
@@ -610,7 +610,7 @@ def suspend_member(
 def lift_suspension(
     *, member: Member, by: Member, community: Community, reason: str = ""
 ) -> Member:
-    _check_animator(by, community)
+    check_animator(by, community)
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.suspended_until is None:
         return member

@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max
 from django.utils import timezone
@@ -79,7 +80,10 @@ def posting_rate(member: Member, community: Community, at: datetime | None = Non
 def check_contribution_rate(
     member: Member, community: Community, at: datetime | None = None
 ) -> None:
-    """Raise `RateLimited` with a clear, translated message if the member must wait."""
+    """Raise `RateLimited` with a clear, translated message if the member must wait
+    (nothing when ``settings.MODERATION_RATE_LIMITS`` is off: demo data, other apps' tests)."""
+    if not settings.MODERATION_RATE_LIMITS:
+        return
     now = at or timezone.now()
     rate = posting_rate(member, community, now)
     limit = community.new_member_daily_posts

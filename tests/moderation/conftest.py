@@ -108,3 +108,9 @@ def _english() -> Any:
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits_on(settings: Any) -> None:
+    """Other apps' tests run without the posting rate limits; these test them."""
+    settings.MODERATION_RATE_LIMITS = True
