@@ -22,6 +22,7 @@ from community.models import (
     ReviewItem,
 )
 from tests.factories import CommunityFactory, MemberFactory, MembershipFactory
+from tests.forums.conftest import forum, make_reply, make_topic  # noqa: F401  (forum fixtures)
 from tests.life.factories import ResourceFactory
 
 
