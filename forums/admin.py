@@ -134,9 +134,11 @@ class TopicAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
                 request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
             )
             community_id = (
-                Topic.objects.filter(pk=topic_id).values_list("community_id", flat=True).first()
+                Topic.objects.filter(pk=int(topic_id or 0))
+                .values_list("community_id", flat=True)
+                .first()
             )
-            kwargs["queryset"] = Category.objects.filter(community_id=community_id)
+            kwargs["queryset"] = Category.objects.filter(community_id=community_id or 0)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Topic, form: Any, change: bool) -> None:
@@ -276,6 +278,8 @@ class PostAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
             request,
             queryset.select_related("topic__category", "community"),
             lambda p: moderation_services.restore_content(
-                target=p, by=request.member, reason=reason
-            ),  # type: ignore[attr-defined]
+                target=p,
+                by=request.member,  # type: ignore[attr-defined]
+                reason=reason,
+            ),
         )

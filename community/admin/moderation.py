@@ -28,7 +28,7 @@ class FlagInline(admin.TabularInline):
     model = Flag
     fk_name = "review_item"
     fields = ["flagger", "reason", "message", "weight", "created_at"]
-    readonly_fields = fields
+    readonly_fields = ["flagger", "reason", "message", "weight", "created_at"]
     extra = 0
     can_delete = False
     verbose_name_plural = _("flags")
@@ -49,7 +49,7 @@ class FlagInline(admin.TabularInline):
         return super().get_queryset(request).select_related("flagger").order_by("created_at")
 
 
-class ReviewDecisionForm(ReviewDecisionFields, forms.ModelForm):  # type: ignore[misc]
+class ReviewDecisionForm(ReviewDecisionFields, forms.ModelForm):
     class Meta:
         model = ReviewItem
         fields: list[str] = []
@@ -296,4 +296,16 @@ class ModerationLogAdmin(ReadOnlyAdminMixin, CommunityScopedAdminMixin, admin.Mo
         "before",
         "after",
     ]
-    readonly_fields = fields
+    readonly_fields = [
+        "created_at",
+        "action",
+        "community",
+        "moderator",
+        "member",
+        "target_type",
+        "target_id",
+        "target_label",
+        "reason",
+        "before",
+        "after",
+    ]
