@@ -220,3 +220,50 @@ def test_animators_set_the_moderation_settings_of_their_community(
     ):
         assert f'name="{field}"' in page.text
     assert MemberFactory  # imported for symmetry with the other admin tests
+
+
+def test_silence_and_suspend_from_the_memberships_list(
+    admin_client: Client, place: Community, author: Member, alice: Member
+) -> None:
+    mine = Membership.objects.get(member=author, community=place)
+    theirs = MembershipFactory(community=CommunityFactory())
+    response = admin_client.post(
+        "/admin/community/membership/",
+        {
+            "action": "silence",
+            "_selected_action": [mine.pk, theirs.pk],
+            "days": "5",
+            "reason": "Trop de messages",
+        },
+    )
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (mine.silence_reason, theirs.silenced_until) == ("Trop de messages", None)
+    # Without a reason, nothing happens (the member must be told why).
+    response = admin_client.post(
+        "/admin/community/membership/",
+        {
+            "action": "suspend",
+            "_selected_action": [Membership.objects.get(member=alice, community=place).pk],
+            "days": "5",
+            "reason": "",
+        },
+    )
+    alice.refresh_from_db()
+    assert alice.suspended_until is None
+    response = admin_client.post(
+        "/admin/community/membership/",
+        {
+            "action": "suspend",
+            "_selected_action": [Membership.objects.get(member=alice, community=place).pk],
+            "days": "5",
+            "reason": "Harcèlement",
+        },
+    )
+    alice.refresh_from_db()
+    assert alice.is_suspended() and alice.suspension_reason == "Harcèlement"
+    assert list(ModerationLog.objects.order_by("pk").values_list("action", "member_id")) == [
+        ("silence", author.pk),
+        ("suspend", alice.pk),
+    ]
