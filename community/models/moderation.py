@@ -154,7 +154,7 @@ class Flag(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_reason_display()} ({self.flagger_id})"
+        return str(self.get_reason_display())
 
 
 class AppendOnlyQuerySet(models.QuerySet["ModerationLog"]):
