@@ -151,6 +151,12 @@ class ReviewItemAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False  # items come from members' flags
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # resolved, never deleted: the queue's history stays
+
     @admin.display(description=_("flagged content"))
     def content(self, obj: ReviewItem) -> str:
         target = obj.target

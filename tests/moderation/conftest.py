@@ -72,7 +72,7 @@ def resource(place: Community, author: Member) -> Resource:
 @pytest.fixture
 def admin_client(animator: Member, settings: Any) -> Client:
     settings.ADMIN_REQUIRE_MFA = False
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(animator.user, backend="community.backends.AuthenticationBackend")
     return client
 

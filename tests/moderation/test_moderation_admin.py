@@ -267,3 +267,19 @@ def test_silence_and_suspend_from_the_memberships_list(
         ("silence", author.pk),
         ("suspend", alice.pk),
     ]
+
+
+@pytest.mark.parametrize("size", [3, 40])
+def test_the_log_list_costs_the_same_queries_whatever_its_size(
+    admin_client: Client,
+    place: Community,
+    animator: Member,
+    size: int,
+    django_assert_max_num_queries: Callable[..., object],
+) -> None:
+    for n in range(size):
+        services.hide_content(
+            target=ResourceFactory(community=place, title=f"R{n}"), by=animator, reason="x"
+        )
+    with django_assert_max_num_queries(12):  # type: ignore[operator]
+        assert admin_client.get(LOG).status_code == 200

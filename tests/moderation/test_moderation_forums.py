@@ -30,7 +30,7 @@ def _rate_limits_on(settings: Any) -> None:
 @pytest.fixture
 def forum_admin(forum: Forum, settings: Any) -> Client:
     settings.ADMIN_REQUIRE_MFA = False
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(forum.animator.user, backend="community.backends.AuthenticationBackend")
     return client
 

@@ -38,7 +38,11 @@ def test_flagging_without_javascript_comes_back_to_the_page(
     place: Community, resource: Resource, alice: Member, client_for: ClientFor
 ) -> None:
     client = client_for(alice)
-    response = client.post(_flag_url(place, resource), {"reason": "spam", "message": "Pub"})
+    response = client.post(
+        _flag_url(place, resource),
+        {"reason": "spam", "message": "Pub"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 302 and response["Location"] == resource.get_absolute_url()
     flag = Flag.objects.get()
     assert (flag.flagger_id, flag.reason, flag.message) == (alice.pk, "spam", "Pub")
@@ -72,6 +76,15 @@ def test_a_bad_flag_explains_and_keeps_the_typed_message(
     assert response.status_code == 400
     assert "This field is required." in response.text
     assert "Mon &lt;b&gt;message&lt;/b&gt; à garder" in response.text
+    script = client.post(
+        _flag_url(place, resource),
+        {"reason": "other", "message": "<script>alert(1)</script>" * 100},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert script.status_code == 400  # too long: explained, kept, escaped
+    assert "Ensure this value has at most 1000 characters" in script.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in script.text
+    assert "<script>alert" not in script.text
     response = client.post(
         _flag_url(place, resource), {"reason": "other"}, HTTP_ACCEPT_LANGUAGE="en"
     )
