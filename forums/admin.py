@@ -1,7 +1,8 @@
-"""Forums in the back office, scoped to the animator's communities: topic actions (lock,
-close/reopen, pin/unpin, move to another category, merge two topics) and post actions
-(hide/restore, edit with a reason). Every action goes through a service that writes the
-moderation log."""
+"""Animators' back office for forums/, scoped to the communities they animate: categories
+(order, colour, role restriction); topic actions (lock, close/reopen, pin/unpin, move to
+another category, merge two topics) and post actions (hide/restore, edit with a reason).
+Every moderation action goes through a service that writes the moderation log; flags, the
+review queue and the log itself are built generically in community/ (moderation)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,18 @@ from community.services import moderation as moderation_services
 from forums import moderation
 from forums.models import Category, Post, Topic
 from forums.services.engagement import set_topic_state
+
+
+@admin.register(Category)
+class CategoryAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
+    animators_can_add = True
+    list_display = ["name", "community", "position", "colour", "topic_count", "post_count"]
+    list_editable = ["position"]
+    list_filter = ["community"]
+    list_select_related = ["community"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["community", "name", "slug", "description", "colour", "position", "allowed_roles"]
 
 
 class ReasonActionForm(ActionForm):
@@ -86,8 +99,10 @@ class TopicAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
         "title",
         "community",
         "category",
+        "kind",
         "author",
         "post_count",
+        "is_solved",
         "pinned_at",
         "locked_at",
         "closed_at",
@@ -127,6 +142,10 @@ class TopicAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
         return super().get_queryset(request).filter(deleted_at__isnull=True)
+
+    @admin.display(boolean=True, description=_("solved"))
+    def is_solved(self, obj: Topic) -> bool:
+        return obj.solved_at is not None
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "category":
@@ -211,7 +230,15 @@ class PostModerationForm(forms.ModelForm):
 class PostAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
     form = PostModerationForm
     action_form = ReasonActionForm
-    list_display = ["__str__", "topic", "community", "author", "created_at", "hidden_at"]
+    list_display = [
+        "__str__",
+        "topic",
+        "community",
+        "author",
+        "created_at",
+        "hidden_at",
+        "deleted_at",
+    ]
     list_filter = ["community", ("hidden_at", admin.EmptyFieldListFilter)]
     list_select_related = ["topic", "community", "author"]
     search_fields = ["body"]

@@ -91,8 +91,10 @@ def _list_page(
     pinned_ids = {t.pk for t in pinned}
     page.items = [t for t in page.items if t.pk not in pinned_ids]
     shown = pinned + page.items
+    selectors.attach_community(ctx, shown)
     follow_level = ""
     if ctx.member is not None and (category or tag):
+        row: CategoryFollow | TagFollow | None
         if category:
             row = CategoryFollow.objects.filter(member=ctx.member, category=category).first()
         else:
@@ -100,7 +102,7 @@ def _list_page(
                 member=ctx.member, community=ctx.community, tag=tag
             ).first()
         follow_level = row.level if row else FollowLevel.NORMAL
-    context = {
+    context: dict[str, Any] = {
         "categories": categories,
         "category": category,
         "tag": tag,
@@ -142,7 +144,7 @@ def tag(request: Request, slug: str, tag: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def topic_create(request: MemberRequest, slug: str) -> HttpResponse:
     ctx = access_community(request.user, slug, need="read")
-    categories = [c for c in selectors.visible_categories(ctx) if permissions.can_post_in(ctx, c)]
+    categories = selectors.visible_categories(ctx)
     initial: dict[str, Any] = {}
     wanted = request.GET.get("category")
     for c in categories:
@@ -200,7 +202,7 @@ def topic_detail(request: Request, slug: str, pk: int) -> HttpResponse:
         last_seen = page.posts[-1].number
         if my_read is None or last_seen > my_read:
             posting.mark_read(member=ctx.member, topic=topic, number=last_seen)
-    context = {
+    context: dict[str, Any] = {
         "topic": topic,
         "page": page,
         "can_reply": permissions.can_reply(ctx, topic),
@@ -531,7 +533,12 @@ def search(request: Request, slug: str | None = None) -> HttpResponse:
         if ctx and data["category"]:
             filters.category = selectors.get_category(ctx, categories, data["category"])
         results = selectors.search_posts(request.user, text, filters)
-    context = {"form": form, "results": results, "text": text, "categories": categories}
+    context: dict[str, Any] = {
+        "form": form,
+        "results": results,
+        "text": text,
+        "categories": categories,
+    }
     if ctx is None:
         return render(request, "forums/search.html", context)
     return render_community(request, "forums/search.html", ctx, tab=TAB, **context)

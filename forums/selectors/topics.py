@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -82,6 +83,13 @@ def list_topics(
     return paginate_keyset(qs, order=LIST_ORDERS[view], cursor=cursor, size=size)
 
 
+def attach_community(ctx: CommunityContext, topics: list[Topic]) -> None:
+    """Set the community already fetched on each row (URLs need its slug: no query)."""
+    for topic in topics:
+        topic.community = ctx.community
+        topic.category.community = ctx.community
+
+
 def list_pinned(ctx: CommunityContext, categories: list[Category]) -> list[Topic]:
     return list(_topics(ctx, categories).filter(pinned_at__isnull=False).order_by("-pinned_at")[:5])
 
@@ -117,7 +125,7 @@ def read_states(member: Member | None, topics: list[Topic]) -> dict[int, ReadSta
             "topic_id", "last_read_number"
         )
     )
-    recent = timezone.now() - timezone.timedelta(days=NEW_TOPIC_DAYS)
+    recent = timezone.now() - timedelta(days=NEW_TOPIC_DAYS)
     states = {}
     for topic in topics:
         last = reads.get(topic.pk)
@@ -296,7 +304,9 @@ def search_posts(
         When(language="en", then=headline("body", text, "en")),
         default=headline("body", text, "fr"),
     )
-    rows = list(qs.annotate(score=rank(text), snippet=snippet).order_by("-score", "-id")[:limit])
+    rows: list[Post] = list(
+        qs.annotate(score=rank(text), snippet=snippet).order_by("-score", "-id")[:limit]
+    )
     for row in rows:
         row.snippet_html = highlight(row.snippet)  # type: ignore[attr-defined]
     return rows
