@@ -140,6 +140,26 @@ SILENCED = register_kind(
         email_default=True,
     )
 )
+
+
+def _describe_review_needed(n: Notification) -> str:
+    from community.notifications import actor_name
+
+    return str(_("%(name)s flagged content in %(community)s: the review queue awaits you")) % {
+        "name": actor_name(n),
+        "community": n.payload.get("community", ""),
+    }
+
+
+REVIEW_NEEDED = register_kind(
+    NotificationKind(
+        "moderation.review_needed",
+        _("Members flag content in a community I animate"),
+        _describe_review_needed,
+        email_default=True,
+        grouped=True,
+    )
+)
 SUSPENDED = register_kind(
     NotificationKind(
         "moderation.suspended",

@@ -139,23 +139,48 @@ def flagger_standing(ctx: CommunityContext) -> int:
     return standing
 
 
-def _open_item(target: models.Model, community: Community, author_id: int | None) -> ReviewItem:
+def _open_item(
+    target: models.Model, community: Community, author_id: int | None
+) -> tuple[ReviewItem, bool]:
     """The open review item of ``target``, locked; created if there is none."""
     ctype = ContentType.objects.get_for_model(target)
     lookup = {"target_type": ctype, "target_id": target.pk, "status": ReviewStatus.OPEN}
     item = ReviewItem.objects.select_for_update().filter(**lookup).first()
     if item is not None:
-        return item
+        return item, False
     try:
         with transaction.atomic():
-            return ReviewItem.objects.create(
+            item = ReviewItem.objects.create(
                 community=community,
                 author_id=author_id,
                 excerpt=_label(target),
                 **lookup,
             )
+            return item, True
     except IntegrityError:  # someone else opened it at the same moment
-        return ReviewItem.objects.select_for_update().get(**lookup)
+        return ReviewItem.objects.select_for_update().get(**lookup), False
+
+
+def _tell_animators(community: Community, by: Member) -> None:
+    """A new item in the queue: the community's animators are told (one grouped, unread
+    notification per animator and community, counted up)."""
+    from django.urls import reverse
+
+    animators = Membership.objects.filter(
+        community=community, status=MembershipStatus.ACTIVE, role=Role.ANIMATOR
+    ).values_list("member_id", flat=True)
+    notify(
+        recipients=list(animators),
+        kind=moderation.REVIEW_NEEDED.key,
+        actor=by,
+        community=community,
+        payload={
+            "title": community.name,
+            "community": community.name,
+            "url": reverse("admin:community_reviewitem_changelist"),
+        },
+        group_key=f"moderation.review:{community.pk}",
+    )
 
 
 @transaction.atomic
@@ -185,7 +210,7 @@ def flag_content(*, target: models.Model, by: Member, reason: str, message: str 
     ctype = ContentType.objects.get_for_model(target)
     if Flag.objects.filter(flagger=by, target_type=ctype, target_id=target.pk).exists():
         raise ValidationError(_("You have already flagged this."), code="already")
-    item = _open_item(target, community, author_id)
+    item, opened = _open_item(target, community, author_id)
     weight = 1 + flagger_standing(ctx)
     flag = Flag.objects.create(
         review_item=item,
@@ -208,6 +233,8 @@ def flag_content(*, target: models.Model, by: Member, reason: str, message: str 
         target=target,
         payload={"reason": reason, "for_member_id": author_id},
     )
+    if opened:
+        _tell_animators(community, by)
     threshold = community.auto_hide_flags
     if threshold and item.flag_count >= threshold and not spec.is_hidden(target):
         reason_text = _("Several members flagged it; an animator will review it.")

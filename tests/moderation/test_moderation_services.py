@@ -57,6 +57,24 @@ def test_a_flag_opens_one_review_item_and_later_flags_add_weight(
     assert resource.is_hidden is False  # two flaggers, the threshold is three
 
 
+def test_animators_are_told_once_per_new_item_grouped_by_community(
+    place: Community,
+    resource: Resource,
+    author: Member,
+    alice: Member,
+    bob: Member,
+    animator: Member,
+) -> None:
+    services.flag_content(target=resource, by=alice, reason="spam")
+    services.flag_content(target=resource, by=bob, reason="spam")  # same item: no new notice
+    services.flag_content(
+        target=ResourceFactory(community=place, author=author), by=bob, reason="off_topic"
+    )
+    note = Notification.objects.get(recipient=animator)
+    assert (note.kind, note.count, note.actor_id) == ("moderation.review_needed", 2, bob.pk)
+    assert note.payload["url"] == "/admin/community/reviewitem/"
+
+
 def test_members_whose_flags_were_upheld_weigh_more(
     place: Community, alice: Member, author: Member, animator: Member
 ) -> None:
@@ -244,7 +262,7 @@ def test_ignore_closes_the_item_and_leaves_the_content(
     resource.refresh_from_db()
     assert (resource.is_hidden, ReviewItem.objects.get().status) == (False, "ignored")
     assert list(ModerationLog.objects.values_list("action", flat=True)) == ["ignore"]
-    assert not Notification.objects.exists()
+    assert not Notification.objects.filter(recipient=author).exists()
     # A new flag (from someone else) opens a new item.
     services.flag_content(
         target=resource, by=MembershipFactory(community=resource.community).member, reason="spam"
