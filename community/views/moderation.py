@@ -78,5 +78,6 @@ def flag(request: MemberRequest, slug: str, label: str, pk: int) -> HttpResponse
         excerpt=spec.excerpt(obj),
         flag_url=request.path,
         back=back,
-        status=400 if form.is_bound else 200,
+        # htmx swaps only 2xx answers: the form with its errors comes back as 200 there.
+        status=400 if form.is_bound and not request.htmx else 200,
     )

@@ -62,6 +62,15 @@ def test_flagging_with_htmx_swaps_the_form_for_a_thank_you(
     assert response.status_code == 200
     assert "<html" not in response.text and 'role="status"' in response.text
     assert ReviewItem.objects.get().flag_count == 1
+    again = client_for(alice).post(
+        _flag_url(place, resource),
+        {"reason": "spam", "message": "Deux fois"},
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert again.status_code == 200  # htmx swaps 2xx only: the form and its error
+    assert "<html" not in again.text and "You have already flagged this." in again.text
+    assert "Deux fois" in again.text
 
 
 def test_a_bad_flag_explains_and_keeps_the_typed_message(
