@@ -175,3 +175,15 @@ def test_data_export_has_the_members_posts(forum: Forum, make_topic: Any) -> Non
     data = DATA_EXPORTERS["forums"](forum.alice)
     assert [t["title"] for t in data["topics"]] == ["Mon sujet"]
     assert [p["number"] for p in data["posts"]] == [1]
+
+
+def test_overview_panel_respects_role_restrictions(forum: Forum, make_topic: Any) -> None:
+    from forums.selectors.panels import overview_panel
+
+    make_topic(title="Public")
+    make_topic(by=forum.animator, category=forum.staff_only, title="Équipe seulement")
+    member = overview_panel(get_community_context(forum.bob.user, forum.community))
+    animator = overview_panel(get_community_context(forum.animator.user, forum.community))
+    assert member is not None and animator is not None
+    assert [t.title for t in member["topics"]] == ["Public"]
+    assert [t.title for t in animator["topics"]] == ["Équipe seulement", "Public"]
