@@ -19,3 +19,8 @@ class CommunityConfig(AppConfig):
         from community import life
 
         life.register()
+
+        # Moderation: flags, review queue, log (resources are flaggable; forums adds posts).
+        from community import moderation
+
+        moderation.register()

@@ -699,6 +699,7 @@ def _resources(
     for slug, kind, title, summary, url, tags, author in RESOURCES:
         shared.append(
             resource_services.share_resource(
+                check_rate=False,
                 community=communities[slug],
                 by=people[author],
                 kind=kind,
@@ -711,6 +712,7 @@ def _resources(
     for slug, title, summary, body, tags, author in ARTICLES:
         shared.append(
             resource_services.share_resource(
+                check_rate=False,
                 community=communities[slug],
                 by=people[author],
                 kind="article",
@@ -724,6 +726,7 @@ def _resources(
         upload = SimpleUploadedFile(name, _pdf(title), content_type="application/pdf")
         shared.append(
             resource_services.share_resource(
+                check_rate=False,
                 community=communities[slug],
                 by=people[author],
                 kind="document",
@@ -743,6 +746,7 @@ def _resources(
         upload = SimpleUploadedFile("slides.pdf", _pdf(event.title), content_type="application/pdf")
         shared.append(
             resource_services.share_resource(
+                check_rate=False,
                 community=event.community,
                 by=organiser,
                 kind="document",
@@ -758,6 +762,7 @@ def _resources(
         if event.online_url:
             shared.append(
                 resource_services.share_resource(
+                    check_rate=False,
                     community=event.community,
                     by=organiser,
                     kind="video",
@@ -980,6 +985,7 @@ def _newcomers(communities: dict[str, Community], now: datetime) -> None:
         accept_charter(member=member, community=national)
         if active:
             resource_services.share_resource(
+                check_rate=False,
                 community=national,
                 by=member,
                 kind="link",

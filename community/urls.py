@@ -5,6 +5,7 @@ from community.views import (
     members,
     membership,
     misc,
+    moderation,
     notifications,
     pages,
     resources,
@@ -31,6 +32,7 @@ urlpatterns = [
         membership.request_decide,
         name="request-decide",
     ),
+    path("c/<slug:slug>/flag/<str:label>/<int:pk>/", moderation.flag, name="flag"),
     # Community life: events, library, surveys, newcomers.
     path("c/<slug:slug>/events/", events.event_list, name="event-list"),
     path("c/<slug:slug>/events/calendar/", events.event_calendar, name="event-calendar"),

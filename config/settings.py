@@ -321,6 +321,10 @@ LOGGING = {
 EVENT_ONLINE_LINK_MINUTES = env.int("EVENT_ONLINE_LINK_MINUTES", default=30)
 # Documents shared in the resource library (PDF, office files, images).
 RESOURCE_UPLOAD_MAX_BYTES = env.int("RESOURCE_UPLOAD_MAX_BYTES", default=15 * 1024 * 1024)
+# --- Moderation ----------------------------------------------------------------------------
+# Posting rate limits (per community settings, see docs/moderation.md). Off only for tests
+# of other apps and for demo data.
+MODERATION_RATE_LIMITS = env.bool("MODERATION_RATE_LIMITS", default=True)
 # --- Mentoring -----------------------------------------------------------------------------
 # Days without a session after which an active mentoring pair gets a reminder.
 MENTORING_STALLED_DAYS = env.int("MENTORING_STALLED_DAYS", default=21)

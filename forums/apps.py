@@ -24,3 +24,8 @@ class ForumsConfig(AppConfig):
         discussions.register_provider(open_discussion)
         DATA_EXPORTERS["forums"] = panels.export_member_data
         PUBLIC_MEDIA_DIRS.add("forums")
+
+        # Posts can be flagged and moderated (community/moderation.py).
+        from forums import moderation
+
+        moderation.register()

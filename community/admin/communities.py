@@ -38,6 +38,18 @@ class CommunityAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
         (_("Access"), {"fields": ["visibility", "join_policy"]}),
         (_("Look"), {"fields": ["accent_colour"]}),
         (_("Newcomers"), {"fields": ["rituals"]}),
+        (
+            _("Moderation"),
+            {
+                "fields": [
+                    "auto_hide_flags",
+                    "new_member_days",
+                    "new_member_daily_posts",
+                    "new_member_post_interval",
+                    "post_interval_floor",
+                ]
+            },
+        ),
         (_("Figures"), {"fields": ["member_count", "charter_version", "created_at"]}),
     ]
 
@@ -46,6 +58,12 @@ class CommunityAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
         if scoped_ids(request) is not None:  # animators shape their community, not the tree
             fields += ["slug", "parent"]
         return fields
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # The slug is read-only for animators: nothing to fill in from the name.
+        return (
+            {} if scoped_ids(request) is not None else super().get_prepopulated_fields(request, obj)
+        )
 
     def save_model(self, request: HttpRequest, obj: Community, form: Any, change: bool) -> None:
         # The rituals are cooked once, when written (shown on the welcome page).
@@ -90,7 +108,14 @@ class CharterVersionAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
 
 
 class MembershipActionForm(ActionForm):
-    reason = forms.CharField(label=_("Reason (for bans)"), required=False, max_length=500)
+    reason = forms.CharField(
+        label=_("Reason (bans, silences, suspensions: the member is told)"),
+        required=False,
+        max_length=500,
+    )
+    days = forms.IntegerField(
+        label=_("Days (silences, suspensions)"), required=False, min_value=1, max_value=3650
+    )
 
 
 def _run(
@@ -140,6 +165,10 @@ class MembershipAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
         "make_animator",
         "make_manager",
         "ban",
+        "silence",
+        "lift_silence",
+        "suspend",
+        "lift_suspension",
     ]
     readonly_fields = [
         "member",
@@ -229,6 +258,100 @@ class MembershipAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
             lambda m: services.ban_member(membership=m, by=request.member, reason=reason),  # type: ignore[attr-defined]
             lambda n: (
                 ngettext("%(count)d member banned.", "%(count)d members banned.", n) % {"count": n}
+            ),
+        )
+
+    def _days(self, request: HttpRequest) -> int:
+        value = request.POST.get("days", "")
+        return int(value) if value.isdigit() else 0
+
+    @admin.action(description=_("Silence them in the community (days and reason)"))
+    def silence(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        from community.services import moderation
+
+        reason, days = request.POST.get("reason", ""), self._days(request)
+        _run(
+            self,
+            request,
+            queryset,
+            lambda m: moderation.silence_member(
+                membership=m,
+                by=request.member,  # type: ignore[attr-defined]
+                days=days,
+                reason=reason,
+            ),
+            lambda n: (
+                ngettext("%(count)d member silenced.", "%(count)d members silenced.", n)
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Lift their silence"))
+    def lift_silence(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        from community.services import moderation
+
+        _run(
+            self,
+            request,
+            queryset,
+            lambda m: moderation.lift_silence(
+                membership=m,
+                by=request.member,  # type: ignore[attr-defined]
+                reason=request.POST.get("reason", ""),
+            ),
+            lambda n: (
+                ngettext(
+                    "Silence lifted for %(count)d member.",
+                    "Silence lifted for %(count)d members.",
+                    n,
+                )
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Suspend their accounts (days and reason)"))
+    def suspend(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        from community.services import moderation
+
+        reason, days = request.POST.get("reason", ""), self._days(request)
+        _run(
+            self,
+            request,
+            queryset,
+            lambda m: moderation.suspend_member(
+                member=m.member,
+                by=request.member,  # type: ignore[attr-defined]
+                community=m.community,
+                days=days,
+                reason=reason,
+            ),
+            lambda n: (
+                ngettext("%(count)d member suspended.", "%(count)d members suspended.", n)
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Lift their suspension"))
+    def lift_suspension(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        from community.services import moderation
+
+        _run(
+            self,
+            request,
+            queryset,
+            lambda m: moderation.lift_suspension(
+                member=m.member,
+                by=request.member,  # type: ignore[attr-defined]
+                community=m.community,
+                reason=request.POST.get("reason", ""),
+            ),
+            lambda n: (
+                ngettext(
+                    "Suspension lifted for %(count)d member.",
+                    "Suspension lifted for %(count)d members.",
+                    n,
+                )
+                % {"count": n}
             ),
         )
 

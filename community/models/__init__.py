@@ -10,6 +10,7 @@ from community.models.communities import (
     Membership,
 )
 from community.models.events import Event, EventFeedback, EventSeries, Registration
+from community.models.moderation import Flag, ModerationLog, ReviewItem
 from community.models.notifications import Notification, NotificationPreference
 from community.models.resources import Collection, CollectionItem, Resource, ResourceVote
 from community.models.surveys import (
@@ -31,13 +32,16 @@ __all__ = [
     "Event",
     "EventFeedback",
     "EventSeries",
+    "Flag",
     "Member",
     "Membership",
+    "ModerationLog",
     "Notification",
     "NotificationPreference",
     "Registration",
     "Resource",
     "ResourceVote",
+    "ReviewItem",
     "Survey",
     "SurveyAnswer",
     "SurveyParticipation",

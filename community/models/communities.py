@@ -83,6 +83,27 @@ class Community(models.Model):
     charter_version = models.PositiveIntegerField(_("charter version"), default=0, editable=False)
     # Denormalised counter, kept right by the membership services.
     member_count = models.PositiveIntegerField(_("members"), default=0, editable=False)
+    # Moderation settings (animators edit them in the admin; see docs/moderation.md).
+    auto_hide_flags = models.PositiveSmallIntegerField(
+        _("flaggers who hide content at once"),
+        default=3,
+        help_text=_(
+            "Content is hidden until reviewed when this many different members flag it "
+            "(0: never hide automatically)."
+        ),
+    )
+    new_member_days = models.PositiveSmallIntegerField(_("days a member counts as new"), default=7)
+    new_member_daily_posts = models.PositiveSmallIntegerField(
+        _("posts a day for new members"),
+        default=10,
+        help_text=_("Topics, replies and resources together (0: no limit)."),
+    )
+    new_member_post_interval = models.PositiveSmallIntegerField(
+        _("seconds between two posts of a new member"), default=30
+    )
+    post_interval_floor = models.PositiveSmallIntegerField(
+        _("seconds between two posts of anyone"), default=5
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     search_vector = models.GeneratedField(
         expression=weighted_vector(

@@ -51,10 +51,14 @@ def access_resource(
         .prefetch_related("tags")  # type: ignore[misc]
         .first()
     )
-    if resource is None or (resource.is_hidden and not can_animate(ctx)):
+    if resource is None:
+        raise Http404(_("No such resource."))
+    is_author = ctx.member is not None and resource.author_id == ctx.member.pk
+    if resource.is_hidden and not (can_animate(ctx) or is_author):
+        # Hidden by the moderation: gone for others; its author sees a placeholder.
         raise Http404(_("No such resource."))
     resource.community = ctx.community
-    if not can_read_resource(ctx, resource):
+    if not is_author and not can_read_resource(ctx, resource):
         raise PermissionDenied(_("This resource is for the community's members."))
     return ctx, resource
 

@@ -18,6 +18,7 @@ from community.models import Community, Event, Member, Resource, ResourceVote
 from community.models.resources import ResourceKind, ResourceVisibility
 from community.permissions import check_can_contribute
 from community.services.activity import record_activity
+from community.services.ratelimits import check_contribution_rate
 from community.uploads import document_display_name, safe_name, validate_document
 
 
@@ -45,9 +46,12 @@ def share_resource(
     tags: Iterable[str] = (),
     visibility: str = ResourceVisibility.COMMUNITY,
     event: Event | None = None,
+    check_rate: bool = True,
 ) -> Resource:
     """Share a document, a link, a video or podcast link, or a written article. With
-    ``event``, the event's organisers attach slides or a recording after it."""
+    ``event``, the event's organisers attach slides or a recording after it. Members
+    posting too fast are refused (`ratelimits.check_contribution_rate`; ``check_rate=False``
+    for imports and demo data)."""
     ctx = _context(by, community)
     if event is not None:
         if event.community_id != community.pk:
@@ -57,6 +61,8 @@ def share_resource(
             raise PermissionDenied(_("Only the event's organisers and the animators can do this."))
     else:
         check_can_contribute(ctx)
+        if check_rate:
+            check_contribution_rate(by, community)
     if kind not in ResourceKind.values:
         raise ValidationError({"kind": _("Choose a kind from the list.")}, code="invalid")
     resource = Resource(
@@ -157,11 +163,18 @@ def open_discussion_for(*, target: Resource | Event, by: Member) -> str | None:
     return url
 
 
-@transaction.atomic
-def set_resource_hidden(*, resource: Resource, by: Member, hidden: bool) -> Resource:
-    from community.permissions import check_can_animate
+def set_resource_hidden(
+    *, resource: Resource, by: Member, hidden: bool, reason: str = ""
+) -> Resource:
+    """Hide or show a resource (a moderation action: logged, the author told)."""
+    from community.services import moderation
 
-    check_can_animate(_context(by, resource.community))
-    Resource.objects.filter(pk=resource.pk).update(is_hidden=hidden)
-    resource.is_hidden = hidden
+    if hidden:
+        moderation.hide_content(
+            target=resource,
+            by=by,
+            reason=reason or _("It does not follow the community's charter."),
+        )
+    else:
+        moderation.restore_content(target=resource, by=by, reason=reason)
     return resource

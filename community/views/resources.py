@@ -98,6 +98,9 @@ def resource_detail(request: Request, slug: str, pk: int) -> HttpResponse:
         voted=bool(selectors.useful_ids(ctx.member, [resource.pk])),
         bookmarked=bool(bookmarked_ids(ctx.member, Resource, [resource.pk])),
         can_vote=can_contribute(ctx) and resource.author_id != getattr(ctx.member, "pk", None),
+        can_flag=can_contribute(ctx)
+        and not resource.is_hidden
+        and resource.author_id != getattr(ctx.member, "pk", None),
         discuss=bool(resource.discussion_url or discussions.get_provider()),
     )
 

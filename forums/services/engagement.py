@@ -222,16 +222,36 @@ TOPIC_ACTIONS = {
 
 @transaction.atomic
 def set_topic_state(
-    *, topic: Topic, by: Member, action: str, ctx: CommunityContext | None = None
+    *,
+    topic: Topic,
+    by: Member,
+    action: str,
+    ctx: CommunityContext | None = None,
+    reason: str = "",
 ) -> Topic:
-    """Pin, lock or close a topic (and undo): animators only."""
+    """Pin, lock or close a topic (and undo): animators only; written to the moderation
+    log."""
+    from community.services.moderation import log_action
+
     if action not in TOPIC_ACTIONS:
         raise ValidationError(_("Unknown action."))
     ctx = ctx or context_for(by, topic.community)
     if not can_animate(ctx):
         raise deny(_("Only the community's animators can do this."))
     field, on = TOPIC_ACTIONS[action]
+    before = getattr(topic, field)
     value = timezone.now() if on else None
     Topic.objects.filter(pk=topic.pk).update(**{field: value})
     setattr(topic, field, value)
+    log_action(
+        by=by,
+        action=action,
+        community=topic.community,
+        target=topic,
+        member_id=topic.author_id,
+        reason=reason.strip(),
+        before={field: before.isoformat() if before else None},
+        after={field: value.isoformat() if value else None},
+        label=topic.title,
+    )
     return topic

@@ -24,6 +24,7 @@ from community.models import Community, Member
 from community.models.communities import MembershipStatus
 from community.permissions import CommunityContext
 from community.services.activity import record_activity
+from community.services.ratelimits import check_contribution_rate
 from community.uploads import safe_name, validate_image
 from forums import activity, permissions
 from forums.models import (
@@ -150,6 +151,7 @@ def create_topic(
     author following it, and the activity record; notifications leave after commit."""
     ctx = ctx or context_for(by, community)
     check_contribution(ctx)
+    check_contribution_rate(by, community)
     if category.community_id != community.pk or not permissions.can_post_in(ctx, category):
         raise deny(_("You cannot post in this category."))
     if kind not in TopicKind.values:
@@ -236,6 +238,7 @@ def reply(
         raise ValidationError(_("You can only reply to a post of this topic."))
     body = clean_text(body)
     _check_text(None, body)
+    check_contribution_rate(by, topic.community)
     body = attach_image(body, image)
     now = timezone.now()
     number = topic.last_number + 1
