@@ -1,3 +1,4 @@
+# ruff: noqa: S608, E501  (SQL assembled from this module's constants only; definitions are long texts)
 """The figures of the monthly dashboards, one registered function per metric.
 
 Each function runs one or two SQL aggregates over the activity log

@@ -187,3 +187,16 @@ def network(db: None) -> Network:
 def entropy(weights: list[float]) -> float:
     total = sum(weights)
     return -sum(w / total * math.log(w / total) for w in weights)
+
+
+@pytest.fixture
+def client_for(client_for: Any) -> Any:
+    """Logged-in clients that read the pages in English (the language cookie)."""
+    from django.conf import settings
+
+    def make(member: Member | None) -> Any:
+        client = client_for(member)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return client
+
+    return make
