@@ -83,7 +83,7 @@ class Scope:
     time_zone: str
     contribution_verbs: list[str] = field(default_factory=list)
 
-    def params(self, **extra: object) -> dict[str, object]:
+    def params(self, **extra: object) -> dict[str, Any]:
         return {
             "communities": self.community_ids,
             "role_communities": self.role_community_ids,
@@ -131,7 +131,7 @@ def get_figure(key: str) -> Figure:
     raise KeyError(key)
 
 
-def one(sql: str, params: dict[str, object]) -> tuple[Any, ...]:
+def one(sql: str, params: dict[str, Any]) -> tuple[Any, ...]:
     """The single row of an aggregate query."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -139,7 +139,7 @@ def one(sql: str, params: dict[str, object]) -> tuple[Any, ...]:
     return tuple(row) if row is not None else ()
 
 
-def rows(sql: str, params: dict[str, object]) -> list[tuple[Any, ...]]:
+def rows(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [tuple(r) for r in cursor.fetchall()]

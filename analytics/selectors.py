@@ -167,7 +167,7 @@ def _cohort_table(
         cohort = add_months(month, -back)
         label = f"{cohort:%Y-%m}"
         size = None
-        cells = []
+        cells: list[dict[str, Any] | None] = []
         for offset in offsets:
             later = add_months(cohort, offset)
             if later > month:

@@ -45,6 +45,10 @@ def compute_figures(scope: Scope) -> dict[str, Value]:
     return figures
 
 
+def _count(value: Value) -> int:
+    return int(value) if isinstance(value, int | float) else 0
+
+
 def compute_snapshot(*, community_id: int, month: date) -> MonthlySnapshot:
     """Compute every figure of one community-month and store it (update or create the
     one row): running it twice gives the same row. A month not over yet is provisional."""
@@ -61,10 +65,10 @@ def compute_snapshot(*, community_id: int, month: date) -> MonthlySnapshot:
             defaults={
                 "provisional": month >= current_month(),
                 "computed_at": timezone.now(),
-                "members_total": figures["members_total"] or 0,
-                "members_active": figures["members_active"] or 0,
-                "members_new": figures["members_new"] or 0,
-                "contributions": figures["contributions"] or 0,
+                "members_total": _count(figures["members_total"]),
+                "members_active": _count(figures["members_active"]),
+                "members_new": _count(figures["members_new"]),
+                "contributions": _count(figures["contributions"]),
                 "figures": figures,
             },
         )
