@@ -428,7 +428,7 @@ def diversity(scope: Scope) -> dict[str, Value]:
         "concentration_half",
         _("Members making half the contributions"),
         _(
-            "The smallest number of members who together made at least 50 % of the month's contributions: the higher, the more widely the work is shared."
+            "The smallest number of members who together made at least half of the month's contributions: the higher, the more widely the work is shared."
         ),
         chart=True,
     ),
@@ -571,7 +571,7 @@ def events(scope: Scope) -> dict[str, Value]:
         "nps",
         _("Net promoter score"),
         _(
-            "From the “would you recommend” questions (0 to 10) answered this month: % of 9 and 10 minus % of 0 to 6, from −100 to 100."
+            "From the “would you recommend” questions (0 to 10) answered this month: the share of 9 and 10 minus the share of 0 to 6, in points from −100 to 100."
         ),
         kind=Kind.SCORE,
     ),

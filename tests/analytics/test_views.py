@@ -52,7 +52,7 @@ def test_a_manager_reads_figures_definitions_and_deltas(
     assert "Final" in html and "Provisional" not in html
     # The chapters side by side, and the retention heat map.
     assert "Chapters side by side" in html and "Chapter A" in html
-    assert "heatmap__cell--4" in html
+    assert "cohorts__cell--4" in html
     assert "<svg" in html and "The figures behind the chart" in html
 
 
@@ -232,3 +232,16 @@ def test_managers_may_not_recompute(
     )
     assert response.status_code == 403
     assert not MonthlySnapshot.objects.exists()
+
+
+def test_the_dashboard_reads_in_french(
+    computed: Network, manager: Member, client_for: Callable
+) -> None:
+    from django.conf import settings
+
+    client = client_for(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    html = client.get(url(computed.nation)).content.decode()
+    assert "Tableau de bord" in html and "Définitif" in html
+    assert "Membres ayant au moins une action enregistrée dans le mois" in html
+    assert "Les antennes côte à côte" in html
