@@ -15,6 +15,7 @@ import math
 from django.utils.translation import gettext_lazy as _
 
 from analytics.registry import Figure, Kind, Scope, Value, metric, one, rows
+from community.selectors.surveys import nps
 
 # Diversity is not shown below this many tagged contributions in the month (too few to
 # say anything about the spread of topics).
@@ -584,13 +585,11 @@ def events(scope: Scope) -> dict[str, Value]:
     order=90,
 )
 def satisfaction(scope: Scope) -> dict[str, Value]:
-    mean, ratings, nps_n, promoters, detractors = one(
+    """Answers counted per question kind and score (at most 16 rows) across the community
+    and its chapters; the NPS is `community.selectors.surveys.nps`, the survey pages' own."""
+    counts = rows(
         """
-        SELECT AVG(a.number) FILTER (WHERE q.kind = 'rating'),
-               COUNT(*) FILTER (WHERE q.kind = 'rating'),
-               COUNT(*) FILTER (WHERE q.kind = 'nps'),
-               COUNT(*) FILTER (WHERE q.kind = 'nps' AND a.number >= 9),
-               COUNT(*) FILTER (WHERE q.kind = 'nps' AND a.number <= 6)
+        SELECT q.kind, a.number, COUNT(*)
         FROM community_surveyanswer a
         JOIN community_surveyquestion q ON q.id = a.question_id
         JOIN community_survey s ON s.id = q.survey_id
@@ -598,11 +597,17 @@ def satisfaction(scope: Scope) -> dict[str, Value]:
         WHERE s.community_id = ANY(%(communities)s) AND a.number IS NOT NULL
           AND q.kind IN ('rating', 'nps')
           AND r.submitted_on >= %(start_day)s AND r.submitted_on < %(end_day)s
+        GROUP BY q.kind, a.number
         """,
         scope.params(),
     )
+    ratings = {int(n): c for kind, n, c in counts if kind == "rating"}
+    scores = {int(n): c for kind, n, c in counts if kind == "nps"}
+    rated = sum(ratings.values())
     return {
-        "satisfaction_mean": _round(mean, 2),
-        "nps": round(100 * (promoters - detractors) / nps_n) if nps_n else None,
-        "survey_answers": ratings + nps_n,
+        "satisfaction_mean": round(sum(n * c for n, c in ratings.items()) / rated, 2)
+        if rated
+        else None,
+        "nps": nps(scores),
+        "survey_answers": rated + sum(scores.values()),
     }
