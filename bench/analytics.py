@@ -205,13 +205,13 @@ def run_one(community_id: int, month: str) -> dict[str, Any]:
     _setup()
     from datetime import date
 
-    from analytics import services
-    from analytics.registry import all_metrics
-    from community.models import Community
-
     # A worker's process is warm: connections open, modules imported (the first cache
     # access imports the Redis client, ~2 s, once per process).
     from django.core.cache import cache
+
+    from analytics import services
+    from analytics.registry import all_metrics
+    from community.models import Community
 
     cache.get("bench-warm-up")
     Community.objects.exists()
