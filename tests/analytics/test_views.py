@@ -245,3 +245,28 @@ def test_the_dashboard_reads_in_french(
     assert "Tableau de bord" in html and "Définitif" in html
     assert "Membres ayant au moins une action enregistrée dans le mois" in html
     assert "Les antennes côte à côte" in html
+
+
+def test_recompute_without_javascript_comes_back_to_the_month(
+    network: Network,
+    make_member: Callable,
+    client_for: Callable,
+    django_capture_on_commit_callbacks: Callable,
+) -> None:
+    animator = make_member(network.nation, Role.ANIMATOR)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(animator).post(
+            f"/c/{network.nation.slug}/dashboard/recompute/", {"month": "2026-10"}
+        )
+    assert response.status_code == 302
+    assert response["Location"] == f"/c/{network.nation.slug}/dashboard/?month=2026-10"
+    assert MonthlySnapshot.objects.filter(community=network.nation, month=OCTOBER).exists()
+
+
+def test_recompute_refuses_get(
+    network: Network, make_member: Callable, client_for: Callable
+) -> None:
+    animator = make_member(network.nation, Role.ANIMATOR)
+    response = client_for(animator).get(f"/c/{network.nation.slug}/dashboard/recompute/")
+    assert response.status_code == 405
+    assert not MonthlySnapshot.objects.exists()
