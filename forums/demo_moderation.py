@@ -41,7 +41,7 @@ def seed(out: TextIO) -> None:
         for m in Membership.objects.filter(
             community=post.community, status=MembershipStatus.ACTIVE, role=Role.MEMBER
         )
-        .exclude(member_id=post.author_id)
+        .exclude(member_id=post.author_id or 0)
         .select_related("member__user")
         .order_by("member__display_name")[:2]
     ]
