@@ -165,7 +165,7 @@ def _database_url(db: dict[str, object]) -> str:
 
 
 def _wait_for_worker(
-    app: object, queue: str, proc: subprocess.Popen[bytes], timeout: float = 60
+    app: object, queue: str, proc: subprocess.Popen[bytes], timeout: float = 180
 ) -> None:
     import socket
 
@@ -178,7 +178,7 @@ def _wait_for_worker(
             )
         if app.control.ping(destination=[name], timeout=0.5):  # type: ignore[attr-defined]
             return
-    raise RuntimeError("The Celery worker did not answer within a minute.")
+    raise RuntimeError("The Celery worker did not answer within three minutes.")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
