@@ -28,6 +28,10 @@ class TrendChart:
     height: int
     baseline: float
 
+    @property
+    def empty(self) -> bool:
+        return all(bar.value is None for bar in self.bars)
+
 
 def trend_chart(
     key: str, title: str, points: list[tuple[str, float | None, str]], *, height: int = 150
