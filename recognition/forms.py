@@ -36,6 +36,7 @@ class EndorsementForm(forms.Form):
     skill = forms.CharField(
         label=_("Skill"),
         max_length=100,
+        widget=forms.TextInput(attrs={"list": "skills-list", "autocomplete": "off"}),
         error_messages={"required": _("Choose a skill from the list.")},
     )
     level = forms.TypedChoiceField(

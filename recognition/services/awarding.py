@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community.models import ActivityEvent, Member
+from community.models import ActivityEvent, Community, Member
 from community.services import notify, record_activity
 from recognition.models import BadgeClass, BadgeGrant
 from recognition.rules import Rule, Scope, get_rule, members_of_event, rules_for_verbs
@@ -221,11 +221,21 @@ def run_backfill(*, badge_ids: list[int] | None = None) -> dict[str, Outcome]:
 
 @transaction.atomic
 def award_badge(
-    *, badge: BadgeClass, member: Member, by: Member | None, message: str
+    *,
+    badge: BadgeClass,
+    member: Member,
+    by: Member | None,
+    message: str,
+    community: Community | None = None,
 ) -> BadgeGrant:
-    """An animator awards a badge by hand, with a message."""
+    """An animator awards a badge by hand, with a message (in ``community``: where it
+    shows on the wall; a community badge is always in its own)."""
     if member.is_anonymized:
         raise ValidationError(_("This account was deleted."))
+    message = message.strip()
+    if not message:
+        raise ValidationError(_("Add a message: say why the badge is awarded."))
+    community = badge.community or community
     target_key = f"manual:{uuid.uuid4().hex[:12]}" if badge.multiple else ""
     grant = BadgeGrant.objects.filter(badge=badge, member=member, target_key="").first()
     if not badge.multiple and grant is not None:
@@ -241,12 +251,12 @@ def award_badge(
     grant.awarded_by = by
     grant.reason = message
     grant.granted_at = timezone.now()
-    grant.community = badge.community
+    grant.community = community
     grant.save()
     record_activity(
         actor=member,
         verb="recognition.badge_granted",
-        community=badge.community,
+        community=community,
         target=grant,
         payload={
             "badge_id": badge.pk,
