@@ -58,6 +58,8 @@ def _wall_page(request: Request, ctx: Any, *, form: KudosForm, status: int = 200
 @require_POST
 def kudos_give(request: MemberRequest, slug: str) -> HttpResponse:
     ctx = community_selectors.access_community(request.user, slug, need="read")
+    if not can_contribute(ctx):
+        raise PermissionDenied
     form = KudosForm(request.POST)
     if form.is_valid():
         receiver = Member.objects.filter(

@@ -29,9 +29,14 @@ def _english():
 def folks(db: None) -> Folks:
     community = CommunityFactory(name="Formateurs")
     other = CommunityFactory(name="Ailleurs")
-    alice = MembershipFactory(community=community, member__display_name="Alice Martin").member
-    bob = MembershipFactory(community=community, member__display_name="Bob Leroy").member
-    carol = MembershipFactory(community=community, member__display_name="Carol Diaz").member
-    animator = MembershipFactory(community=community, role="animator").member
-    outsider = MembershipFactory(community=other, member__display_name="Eve Tiers").member
-    return Folks(community, alice, bob, carol, animator, outsider)
+    en = {"member__preferred_language": "en"}
+    alice = MembershipFactory(community=community, member__display_name="Alice Martin", **en)
+    bob = MembershipFactory(community=community, member__display_name="Bob Leroy", **en)
+    carol = MembershipFactory(community=community, member__display_name="Carol Diaz", **en)
+    animator = MembershipFactory(
+        community=community, role="animator", member__display_name="Ann Imator", **en
+    )
+    outsider = MembershipFactory(community=other, member__display_name="Eve Tiers", **en)
+    return Folks(
+        community, alice.member, bob.member, carol.member, animator.member, outsider.member
+    )
