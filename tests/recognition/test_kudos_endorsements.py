@@ -210,7 +210,7 @@ def test_endorsement_refused_to_anyone_else(folks, client_for, mentorship):
 
 
 def test_endorsement_bad_input(folks, client_for, mentorship):
-    m, _skill = mentorship
+    _m, _skill = mentorship
     before = _snapshot()
     response = _endorse(
         client_for(folks.animator),
