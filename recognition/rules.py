@@ -120,19 +120,19 @@ def counted(
     """The ``count``-th event of ``verbs`` concerning a member: granted at that event."""
 
     def query(scope: Scope, params: dict[str, Any]) -> str:
+        # One sort of the verb's rows by (member, time): the n-th row of each member; the
+        # subject is read only for those rows.
         return f"""
-            SELECT member_id, ats[%(count)s] AS granted_at, '' AS target_key,
-                subjects[%(count)s] AS subject, communities[%(count)s] AS community_id
+            SELECT x.member_id, x.occurred_at AS granted_at, '' AS target_key,
+                {subject.replace("e.", "s.")} AS subject, x.community_id
             FROM (
-                SELECT {member} AS member_id,
-                    array_agg(e.occurred_at ORDER BY e.occurred_at, e.id) AS ats,
-                    array_agg({subject} ORDER BY e.occurred_at, e.id) AS subjects,
-                    array_agg(e.community_id ORDER BY e.occurred_at, e.id) AS communities
+                SELECT {member} AS member_id, e.id, e.occurred_at, e.community_id,
+                    row_number() OVER (PARTITION BY {member} ORDER BY e.occurred_at, e.id) AS n
                 FROM {ACTIVITY} e {lateral}
                 WHERE e.verb IN ({_in(verbs)}) AND {where} AND {scope.members(member)}
-                GROUP BY 1
-                HAVING count(*) >= %(count)s
             ) x
+            JOIN {ACTIVITY} s ON s.id = x.id
+            WHERE x.n = %(count)s
         """  # noqa: S608 - fragments are constants of this module
 
     return register_rule(Rule(key, label, frozenset(verbs), query, defaults={"count": count}))
@@ -151,18 +151,26 @@ def per_target(
     """``count`` events about one target (e.g. reactions on one post): once per target."""
 
     def query(scope: Scope, params: dict[str, Any]) -> str:
+        # First the (member, target) pairs that reach the count (a hash aggregate, no
+        # sort), then the time of the count-th event, sorting only those pairs' rows.
+        filters = f"e.verb IN ({_in(verbs)}) AND {where} AND {scope.members(member)}"
         return f"""
-            SELECT member_id, ats[%(count)s] AS granted_at, target_key, target_key AS subject,
-                communities[%(count)s] AS community_id
+            WITH reached AS MATERIALIZED (
+                SELECT {member} AS member_id, {target} AS target_key
+                FROM {ACTIVITY} e WHERE {filters}
+                GROUP BY 1, 2 HAVING count(*) >= %(count)s
+            )
+            SELECT member_id, occurred_at AS granted_at, target_key, target_key AS subject,
+                community_id
             FROM (
-                SELECT {member} AS member_id, {target} AS target_key,
-                    array_agg(e.occurred_at ORDER BY e.occurred_at, e.id) AS ats,
-                    array_agg(e.community_id ORDER BY e.occurred_at, e.id) AS communities
+                SELECT r.member_id, r.target_key, e.occurred_at, e.community_id,
+                    row_number() OVER (PARTITION BY r.member_id, r.target_key
+                        ORDER BY e.occurred_at, e.id) AS n
                 FROM {ACTIVITY} e
-                WHERE e.verb IN ({_in(verbs)}) AND {where} AND {scope.members(member)}
-                GROUP BY 1, 2
-                HAVING count(*) >= %(count)s
+                JOIN reached r ON r.member_id = {member} AND r.target_key = {target}
+                WHERE {filters}
             ) x
+            WHERE n = %(count)s
         """  # noqa: S608
 
     return register_rule(Rule(key, label, frozenset(verbs), query, defaults={"count": count}))
@@ -317,7 +325,7 @@ def _active_months(scope: Scope, params: dict[str, Any]) -> str:
             FROM (
                 SELECT e.actor_id AS member_id, date_trunc('month', e.occurred_at) AS month,
                     min(e.occurred_at) AS first_at,
-                    (array_agg(e.community_id ORDER BY e.occurred_at))[1] AS community_id
+                    min(e.community_id) AS community_id
                 FROM {ACTIVITY} e
                 WHERE e.verb IN ({_in(set(_contributions()))}) AND e.actor_id IS NOT NULL
                     AND {scope.members("e.actor_id")}
@@ -350,8 +358,7 @@ def _tag_expert(scope: Scope, params: dict[str, Any]) -> str:
     )
     return f"""
         SELECT member_id, max(occurred_at) AS granted_at, 'tag:' || tag AS target_key,
-            'tag:' || tag AS subject,
-            (array_agg(community_id ORDER BY occurred_at DESC))[1] AS community_id
+            'tag:' || tag AS subject, min(community_id) AS community_id
         FROM (
             SELECT {member} AS member_id, e.verb, e.occurred_at, e.community_id, t.tag
             FROM {ACTIVITY} e

@@ -33,6 +33,9 @@ def notify_max_age() -> timedelta:
     return timedelta(days=getattr(settings, "RECOGNITION_NOTIFY_MAX_AGE_DAYS", 3))
 
 
+BACKFILL_WORK_MEM = "128MB"
+
+
 @dataclass
 class Outcome:
     granted: int = 0
@@ -94,6 +97,9 @@ def evaluate_badge(
     outcome = Outcome()
     members_filter = "" if member_ids is None else "AND g.member_id = ANY(%(members)s)"
     with transaction.atomic(), connection.cursor() as cursor:
+        if member_ids is None:
+            # The nightly backfill sorts and hashes whole verbs: keep it in memory.
+            cursor.execute("SET LOCAL work_mem = %s", [BACKFILL_WORK_MEM])
         if rule.revocable:
             cursor.execute(
                 f"""
