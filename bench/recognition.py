@@ -131,8 +131,7 @@ def _populate(members: int, posts: int) -> dict[str, Any]:
         "forums.post_edited": (author("p"), "jsonb_build_object('post_id', p, 'topic_id', p)"),
     }
     insert = (
-        "INSERT INTO community_activityevent (actor_id, verb, community_id, occurred_at, "
-        "payload) "
+        "INSERT INTO community_activityevent (actor_id, verb, community_id, occurred_at, payload) "
     )
     started = time.perf_counter()
     with connection.cursor() as cursor:
@@ -185,9 +184,7 @@ def _temp_bytes() -> int:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT temp_bytes FROM pg_stat_database WHERE datname = current_database()"
-        )
+        cursor.execute("SELECT temp_bytes FROM pg_stat_database WHERE datname = current_database()")
         return int(cursor.fetchone()[0])
 
 
@@ -219,8 +216,10 @@ def _backfill() -> None:
     print(f"{'TOTAL backfill':<52} {total_time:7.2f}s {total_grants:>8,} {peak / 1e6:7.1f}MB")
     started = time.perf_counter()
     again = sum(o.granted for o in awarding.run_backfill().values())
-    print(f"second backfill (nothing new: idempotent) {time.perf_counter() - started:.2f} s, "
-          f"{again} grants")
+    print(
+        f"second backfill (nothing new: idempotent) {time.perf_counter() - started:.2f} s, "
+        f"{again} grants"
+    )
 
 
 def _triggered(community: Any) -> None:
@@ -230,9 +229,7 @@ def _triggered(community: Any) -> None:
     from community.models import ActivityEvent
     from recognition.services import awarding
 
-    sample = (
-        ActivityEvent.objects.filter(verb="forums.answer_accepted").order_by("-id").first()
-    )
+    sample = ActivityEvent.objects.filter(verb="forums.answer_accepted").order_by("-id").first()
     assert sample is not None
     times = []
     for _ in range(5):

@@ -18,7 +18,7 @@ class KudosForm(forms.Form):
         error_messages={"required": _("Say who you thank.")},
     )
     about = forms.ChoiceField(
-        label=_("For"), choices=KudosAbout.choices, initial=KudosAbout.GENERAL
+        label=_("What for?"), choices=KudosAbout.choices, initial=KudosAbout.GENERAL
     )
     about_id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     message = forms.CharField(
