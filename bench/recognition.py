@@ -222,7 +222,7 @@ def _backfill() -> None:
     )
 
 
-def _triggered(community: Any) -> None:
+def _triggered() -> None:
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
@@ -230,7 +230,8 @@ def _triggered(community: Any) -> None:
     from recognition.services import awarding
 
     sample = ActivityEvent.objects.filter(verb="forums.answer_accepted").order_by("-id").first()
-    assert sample is not None
+    if sample is None:
+        return
     times = []
     for _ in range(5):
         with transaction.atomic():
@@ -265,14 +266,13 @@ def main() -> None:
         from recognition.models import BadgeGrant
 
         BadgeGrant.objects.all().delete()
-        data: dict[str, Any] = {"community": None}
     else:
         connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         if "--reuse" not in sys.argv:
-            data = _populate(members, posts)
+            _populate(members, posts)
         _backfill()
-        _triggered(data["community"])
+        _triggered()
     finally:
         if not keep:
             connection.creation.destroy_test_db(original, verbosity=0)

@@ -201,8 +201,10 @@ class BadgeGrantAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
             def __init__(self, *args: Any, **kw: Any) -> None:
                 super().__init__(*args, scope=scope, **kw)
                 if scope is not None:
-                    self.fields["community"].queryset = Community.objects.filter(pk__in=scope)
-                    self.fields["badge"].queryset = BadgeClass.objects.filter(
+                    self.fields["community"].queryset = Community.objects.filter(  # type: ignore[attr-defined]
+                        pk__in=scope
+                    )
+                    self.fields["badge"].queryset = BadgeClass.objects.filter(  # type: ignore[attr-defined]
                         Q(community__isnull=True) | Q(community__in=scope), enabled=True
                     )
 

@@ -214,7 +214,7 @@ def badge_svg(badge: BadgeClass, *, inner: str = "") -> str:
 
 def badge_png(badge: BadgeClass) -> bytes:
     """The badge as PNG: the uploaded PNG, or drawn with Pillow from colour and icon."""
-    if badge.image and badge.image.name.lower().endswith(".png"):
+    if badge.image and (badge.image.name or "").lower().endswith(".png"):
         with badge.image.open("rb") as fh:
             return fh.read()
     scale = SIZE / 100
@@ -233,7 +233,7 @@ def badge_png(badge: BadgeClass) -> bytes:
 
 def badge_image(badge: BadgeClass) -> tuple[bytes, str]:
     """The class image as served: (bytes, content type)."""
-    if badge.image and badge.image.name.lower().endswith(".svg"):
+    if badge.image and (badge.image.name or "").lower().endswith(".svg"):
         with badge.image.open("rb") as fh:
             return fh.read(), "image/svg+xml"
     return badge_png(badge), "image/png"
@@ -264,7 +264,7 @@ def bake_svg(grant: BadgeGrant) -> str:
         f"<![CDATA[{payload}]]></openbadges:assertion>"
     )
     badge = grant.badge
-    if badge.image and badge.image.name.lower().endswith(".svg"):
+    if badge.image and (badge.image.name or "").lower().endswith(".svg"):
         with badge.image.open("rb") as fh:
             svg = fh.read().decode("utf-8", errors="replace")
         if "xmlns:openbadges" not in svg:
