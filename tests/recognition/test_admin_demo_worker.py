@@ -4,11 +4,13 @@ real Celery worker turning an accepted answer into a badge and its notification.
 
 from __future__ import annotations
 
+import importlib
 import io
 import time
 from typing import Any
 
 import pytest
+from django.apps import apps as global_apps
 from django.db import transaction
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
@@ -143,9 +145,12 @@ def test_demo_ships_fifteen_rules_with_grants_and_is_idempotent():
 
 
 @pytest.mark.django_db
-def test_nightly_backfill_is_scheduled():
-    task = PeriodicTask.objects.get(task="recognition.backfill")
-    assert task.enabled and task.crontab is not None
+def test_nightly_backfill_is_scheduled_once_even_if_created_again():
+    migration = importlib.import_module("recognition.migrations.0002_schedule_and_activity_index")
+    migration.create(global_apps, None)
+    migration.create(global_apps, None)
+    [task] = PeriodicTask.objects.filter(task="recognition.backfill")
+    assert (task.enabled, task.crontab.hour, task.crontab.minute) == (True, "2", "15")
 
 
 def _forum_verb_registered() -> None:
