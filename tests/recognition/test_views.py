@@ -258,3 +258,18 @@ def test_pages_answer_404_for_unknown_things(client):
         == 404
     )
     assert Community.objects.count() == 0
+
+
+def test_personal_data_download_includes_recognition(folks):
+    from community.selectors.members import export_member_data
+
+    badge("first_post", name_en="First words")
+    post(folks.alice, folks.community)
+    awarding.run_backfill()
+    Kudos.objects.create(
+        giver=folks.bob, receiver=folks.alice, community=folks.community, message="Bravo"
+    )
+    data = export_member_data(folks.alice)["recognition"]
+    assert [b["badge"] for b in data["badges"]] == ["first-post"]
+    assert data["kudos_received"][0]["message"] == "Bravo"
+    assert data["kudos_given"] == [] and data["endorsements"] == []
