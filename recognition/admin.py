@@ -99,6 +99,13 @@ class BadgeClassAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super()._in_scope(request, None)
 
+    def save_model(self, request: HttpRequest, obj: BadgeClass, form: Any, change: bool) -> None:
+        if change and {"rule", "rule_params", "community", "skill", "enabled", "multiple"} & set(
+            form.changed_data
+        ):
+            obj.evaluated_until = None  # the next nightly backfill evaluates it in full
+        super().save_model(request, obj, form, change)
+
     @admin.display(description=_("holders"), ordering="n_holders")
     def holders(self, obj: BadgeClass) -> int:
         return getattr(obj, "n_holders", 0)

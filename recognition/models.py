@@ -101,6 +101,9 @@ class BadgeClass(models.Model):
     titleable = models.BooleanField(_("may be shown as a title"), default=False)
     enabled = models.BooleanField(_("enabled"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    # The nightly backfill's watermark: the last activity event id it has evaluated this
+    # badge up to (None: never, or the badge changed; the next backfill is a full one).
+    evaluated_until = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("badge")

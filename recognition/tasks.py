@@ -13,8 +13,9 @@ def evaluate_events_task(event_ids: list[int]) -> int:
 
 
 @shared_task(name="recognition.backfill")
-def backfill_task() -> int:
-    return sum(o.granted for o in awarding.run_backfill().values())
+def backfill_task(full: bool = False) -> int:
+    """Nightly: incremental (members with new activity); ``full=True``: everyone."""
+    return sum(o.granted for o in awarding.run_backfill(full=full).values())
 
 
 def on_activity(event_ids: list[int]) -> None:

@@ -149,8 +149,14 @@ def test_nightly_backfill_is_scheduled_once_even_if_created_again():
     migration = importlib.import_module("recognition.migrations.0002_schedule_and_activity_index")
     migration.create(global_apps, None)
     migration.create(global_apps, None)
-    [task] = PeriodicTask.objects.filter(task="recognition.backfill")
-    assert (task.enabled, task.crontab.hour, task.crontab.minute) == (True, "2", "15")
+    weekly = importlib.import_module("recognition.migrations.0003_badge_watermark")
+    weekly.create(global_apps, None)
+    weekly.create(global_apps, None)
+    tasks = PeriodicTask.objects.filter(task="recognition.backfill").order_by("name")
+    assert [(t.enabled, t.crontab.hour, t.crontab.day_of_week, t.kwargs) for t in tasks] == [
+        (True, "2", "*", "{}"),  # nightly, incremental
+        (True, "3", "0", '{"full": true}'),  # weekly, everyone
+    ]
 
 
 def _forum_verb_registered() -> None:

@@ -399,3 +399,45 @@ def test_evaluation_after_one_action_has_bounded_queries(folks, size):
     # events, badges, then per listening badge (first-answer, ten-answers, tag-expert):
     # savepoint + statement(s) + release; one grant notified (its statements).
     assert len(ctx.captured_queries) == 17
+
+
+def test_nightly_incremental_backfill_agrees_with_a_full_one(folks):
+    install_default_badges()
+    from recognition.models import BadgeClass
+
+    BadgeClass.objects.filter(slug="tag-expert").update(
+        rule_params={"min_score": 50, "min_posts": 5}
+    )
+    _build_history(folks)
+    awarding.run_backfill(full=False)  # first run: full (no watermark yet)
+    assert BadgeClass.objects.filter(evaluated_until__isnull=True).count() == 0
+    # a day of new activity, evaluated incrementally (only members with new events)
+    for i in range(10):
+        accept(folks.alice, folks.carol, folks.community, 500 + i)
+        event(
+            "events.attended",
+            folks.bob,
+            folks.community,
+            event_id=50 + i,
+            kind="talk",
+            marked_by_id=None,
+        )
+    for i in range(5):
+        event(
+            "recognition.kudos_given",
+            folks.bob,
+            folks.community,
+            kudos_id=90 + i,
+            for_member_id=folks.carol.pk,
+            about="general",
+        )
+    with CaptureQueriesContext(connection) as ctx:
+        awarding.run_backfill(full=False)
+    incremental = _grants()
+    assert {"ten-answers", "five-events", "thanked"} <= {
+        g[0] for g in incremental if g[1] in (folks.carol.pk, folks.bob.pk)
+    }
+    BadgeGrant.objects.all().delete()
+    awarding.run_backfill(full=True)
+    assert _grants() == incremental
+    assert len(ctx.captured_queries) < 150
