@@ -170,7 +170,7 @@ def _populate(members: int, posts: int) -> dict[str, Any]:
         cursor.execute("SET maintenance_work_mem = '256MB'")
         for _name, definition in indexes:
             cursor.execute(definition)
-        cursor.execute("ANALYZE community_activityevent")
+        cursor.execute("VACUUM ANALYZE community_activityevent")
         cursor.execute("SELECT count(*) FROM community_activityevent")
         total = cursor.fetchone()[0]
     print(

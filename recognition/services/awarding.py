@@ -33,7 +33,7 @@ def notify_max_age() -> timedelta:
     return timedelta(days=getattr(settings, "RECOGNITION_NOTIFY_MAX_AGE_DAYS", 3))
 
 
-BACKFILL_WORK_MEM = "128MB"
+BACKFILL_WORK_MEM = "256MB"
 
 
 @dataclass
@@ -100,10 +100,17 @@ def evaluate_badge(
         if member_ids is None:
             # The nightly backfill sorts and hashes whole verbs: keep it in memory.
             cursor.execute("SET LOCAL work_mem = %s", [BACKFILL_WORK_MEM])
+        candidates = _candidates(badge, rule, scope, params)
         if rule.revocable:
+            # Computed once for the revocation and the grants.
+            cursor.execute("DROP TABLE IF EXISTS recognition_cand")
+            cursor.execute(
+                f"CREATE TEMP TABLE recognition_cand ON COMMIT DROP AS {candidates}", params
+            )
+            candidates = "SELECT * FROM recognition_cand"
             cursor.execute(
                 f"""
-                WITH cand AS MATERIALIZED ({_candidates(badge, rule, scope, params)}),
+                WITH cand AS MATERIALIZED ({candidates}),
                 rev AS (
                     UPDATE recognition_badgegrant g SET revoked_at = %(now)s,
                         auto_revoked = true, revoked_reason = %(reason)s
@@ -129,7 +136,7 @@ def evaluate_badge(
             outcome.revoked = cursor.fetchone()[0]
         cursor.execute(
             f"""
-            WITH cand AS MATERIALIZED ({_candidates(badge, rule, scope, params)}),
+            WITH cand AS MATERIALIZED ({candidates}),
             ins AS (
                 INSERT INTO recognition_badgegrant AS g (uid, badge_id, member_id,
                     community_id, granted_at, target_key, subject, reason, manual, backfill,

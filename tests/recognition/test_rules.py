@@ -398,7 +398,7 @@ def test_evaluation_after_one_action_has_bounded_queries(folks, size):
     assert outcome.granted == 1  # first accepted answer (ten needs more)
     # events, badges, then per listening badge (first-answer, ten-answers, tag-expert):
     # savepoint + statement(s) + release; one grant notified (its statements).
-    assert len(ctx.captured_queries) == 17
+    assert len(ctx.captured_queries) == 19
 
 
 def test_nightly_incremental_backfill_agrees_with_a_full_one(folks):
