@@ -229,34 +229,32 @@ def _one_more_day(members: int, posts: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO community_activityevent (actor_id, verb, community_id, occurred_at, "
-            "payload) SELECT %s + floor(random() * %s)::bigint, 'forums.post_created', "
+            "payload) SELECT %s + floor(power(random(), 2) * %s)::bigint, 'forums.post_created', "
             "(SELECT min(id) FROM community_community), now(), jsonb_build_object('post_id', "
             "%s + g, 'topic_id', g, 'tags', jsonb_build_array('tag-' || mod(g, 50)))"
             " FROM generate_series(1, %s) g",
             [first, members, posts, day_posts],
         )
+        anyone = f"{first} + floor(power(random(), 2) * {members})::bigint"
+        extra = {
+            "forums.reaction_added": f"'for_member_id', {anyone}, ",
+            "forums.answer_accepted": f"'for_member_id', {anyone}, ",
+            "resources.found_useful": f"'for_member_id', {anyone}, ",
+            "recognition.kudos_given": f"'for_member_id', {anyone}, ",
+            "mentoring.session_held": f"'mentor_ids', jsonb_build_array({anyone}), ",
+            "mentoring.mentorship_completed": (
+                f"'reciprocal', true, 'member_ids', jsonb_build_array({anyone}, {anyone}), "
+            ),
+        }
         for verb, per_post in MIX:
             cursor.execute(
                 "INSERT INTO community_activityevent (actor_id, verb, community_id, "
-                "occurred_at, payload) SELECT %s + floor(random() * %s)::bigint, %s, "
+                f"occurred_at, payload) SELECT {anyone}, %s, "
                 "(SELECT min(id) FROM community_community), now(), jsonb_build_object("
-                "'post_id', g, 'for_member_id', %s + floor(random() * %s)::bigint, "
-                "'mentor_ids', jsonb_build_array(%s + floor(random() * %s)::bigint), "
-                "'member_ids', jsonb_build_array(%s + floor(random() * %s)::bigint), "
+                f"{extra.get(verb, '')}'post_id', g, "
                 "'tags', jsonb_build_array('tag-' || mod(g, 50))) "
                 "FROM generate_series(1, %s) g",
-                [
-                    first,
-                    members,
-                    verb,
-                    first,
-                    members,
-                    first,
-                    members,
-                    first,
-                    members,
-                    max(int(day_posts * per_post), 1),
-                ],
+                [verb, max(int(day_posts * per_post), 1)],
             )
         cursor.execute(
             "SELECT count(*) FROM community_activityevent WHERE occurred_at > "

@@ -266,6 +266,14 @@ def run_backfill(*, badge_ids: list[int] | None = None, full: bool = True) -> di
             out[badge.slug] = evaluate_badge(badge, backfill=True)
         else:
             members = _members_with_activity_since(sorted(rule.listens_to()), since)
+            if members and not badge.multiple:
+                # A badge earned once: its holders cannot earn it again.
+                holders = set(
+                    BadgeGrant.objects.filter(
+                        badge=badge, member_id__in=members, target_key=""
+                    ).values_list("member_id", flat=True)
+                )
+                members = [m for m in members if m not in holders]
             out[badge.slug] = (
                 evaluate_badge(badge, member_ids=members, backfill=True) if members else Outcome()
             )
