@@ -354,7 +354,8 @@ def _tag_expert(scope: Scope, params: dict[str, Any]) -> str:
     members = (
         "TRUE"
         if scope.member_ids is None
-        else f"(e.actor_id = ANY(%(members)s) OR ({HAS_FOR_MEMBER} AND {FOR_MEMBER} = ANY(%(members)s)))"
+        else f"(e.actor_id = ANY(%(members)s) OR ({HAS_FOR_MEMBER} AND "
+        f"{FOR_MEMBER} = ANY(%(members)s)))"
     )
     return f"""
         SELECT member_id, max(occurred_at) AS granted_at, 'tag:' || tag AS target_key,
