@@ -318,6 +318,11 @@ def main() -> None:
         community_tasks.send_notification_emails_task.apply_async = (  # type: ignore[method-assign]
             lambda *args, **kwargs: None
         )
+        # Load the URLconf (every app's views) once, as a running worker has: the first
+        # notification's reverse() would otherwise count it.
+        from django.urls import reverse
+
+        reverse("recognition:mine")
         if not reuse:
             _populate(members, posts)
             _backfill("Full backfill, first run (every rule for everyone, grants written)")
