@@ -43,11 +43,18 @@ class Scope:
     """Where a rule's query looks: everyone (backfill) or some members (a trigger)."""
 
     member_ids: list[int] | None = None
+    # Only these targets ("post:42"...), for rules counted per target (nightly increment).
+    target_keys: list[str] | None = None
 
     def members(self, expr: str) -> str:
         if self.member_ids is None:
             return "TRUE"
         return f"({expr}) = ANY(%(members)s)"
+
+    def targets(self, expr: str) -> str:
+        if self.target_keys is None:
+            return "TRUE"
+        return f"({expr}) = ANY(%(targets)s)"
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,8 @@ class Rule:
     needs_skill: bool = False
     # Also listens to every contribution verb (read when asked: apps register theirs).
     on_contributions: bool = False
+    # For rules counted per target: the SQL expression of an event's target key.
+    target_expr: str = ""
 
     def listens_to(self) -> frozenset[str]:
         if self.on_contributions:
@@ -153,7 +162,10 @@ def per_target(
     def query(scope: Scope, params: dict[str, Any]) -> str:
         # First the (member, target) pairs that reach the count (a hash aggregate, no
         # sort), then the time of the count-th event, sorting only those pairs' rows.
-        filters = f"e.verb IN ({_in(verbs)}) AND {where} AND {scope.members(member)}"
+        filters = (
+            f"e.verb IN ({_in(verbs)}) AND {where} AND {scope.members(member)} "
+            f"AND {scope.targets(target)}"
+        )
         return f"""
             WITH reached AS MATERIALIZED (
                 SELECT {member} AS member_id, {target} AS target_key
@@ -173,7 +185,9 @@ def per_target(
             WHERE n = %(count)s
         """  # noqa: S608
 
-    return register_rule(Rule(key, label, frozenset(verbs), query, defaults={"count": count}))
+    return register_rule(
+        Rule(key, label, frozenset(verbs), query, defaults={"count": count}, target_expr=target)
+    )
 
 
 # --- The rules shipped ---------------------------------------------------------------

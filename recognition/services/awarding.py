@@ -70,6 +70,7 @@ def evaluate_badge(
     badge: BadgeClass,
     *,
     member_ids: list[int] | None = None,
+    target_keys: list[str] | None = None,
     backfill: bool = False,
     now: datetime | None = None,
 ) -> Outcome:
@@ -81,8 +82,9 @@ def evaluate_badge(
     if rule.needs_skill and badge.skill_id is None:
         return Outcome()
     now = now or timezone.now()
-    scope = Scope(member_ids)
+    scope = Scope(member_ids, target_keys)
     params = _params(badge, rule, member_ids)
+    params["targets"] = target_keys or []
     grant_type = ContentType.objects.get_for_model(BadgeGrant).pk
     params.update(
         badge=badge.pk,
@@ -244,6 +246,16 @@ def _members_with_activity_since(verbs: list[str], after_id: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def _targets_since(rule: Rule, after_id: int) -> list[str]:
+    sql = f"""
+        SELECT DISTINCT {rule.target_expr} FROM community_activityevent e
+        WHERE e.id > %s AND e.verb = ANY(%s)
+    """  # noqa: S608 - the rule's constant expression
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [after_id, sorted(rule.verbs)])
+        return [row[0] for row in cursor.fetchall() if row[0]]
+
+
 def _last_event_id() -> int:
     last = ActivityEvent.objects.order_by("-id").values_list("id", flat=True).first()
     return int(last or 0)
@@ -264,6 +276,12 @@ def run_backfill(*, badge_ids: list[int] | None = None, full: bool = True) -> di
         since = badge.evaluated_until
         if full or since is None or rule.revocable:
             out[badge.slug] = evaluate_badge(badge, backfill=True)
+        elif rule.target_expr:
+            # Counted per target: only the targets with new events can reach the count.
+            targets = _targets_since(rule, since)
+            out[badge.slug] = (
+                evaluate_badge(badge, target_keys=targets, backfill=True) if targets else Outcome()
+            )
         else:
             members = _members_with_activity_since(sorted(rule.listens_to()), since)
             if members and not badge.multiple:

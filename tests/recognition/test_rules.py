@@ -441,3 +441,24 @@ def test_nightly_incremental_backfill_agrees_with_a_full_one(folks):
     awarding.run_backfill(full=True)
     assert _grants() == incremental
     assert len(ctx.captured_queries) < 150
+
+
+def test_incremental_backfill_of_a_per_post_rule_reads_only_posts_with_new_reactions(folks):
+    b = badge("post_reactions", multiple=True, rule_params={"count": 3})
+    fans = [MembershipFactory(community=folks.community).member for _ in range(3)]
+    p1, p2 = post(folks.alice, folks.community), post(folks.bob, folks.community)
+    for fan in fans[:2]:
+        react(fan, folks.alice, folks.community, p1)
+        react(fan, folks.bob, folks.community, p2)
+    awarding.run_backfill(full=False)
+    assert not BadgeGrant.objects.filter(badge=b).exists()
+    react(fans[2], folks.bob, folks.community, p2)
+    outcome = awarding.run_backfill(full=False)
+    assert outcome[b.slug].granted == 1
+    assert list(BadgeGrant.objects.filter(badge=b).values_list("member_id", "target_key")) == [
+        (folks.bob.pk, f"post:{p2}")
+    ]
+    incremental = _grants()
+    BadgeGrant.objects.all().delete()
+    awarding.run_backfill(full=True)
+    assert _grants() == incremental
