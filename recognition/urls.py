@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("c/<slug:slug>/recognition/kudos/", views.kudos_give, name="kudos"),
     path("c/<slug:slug>/recognition/top/", views.top_contributors, name="top"),
     path("c/<slug:slug>/recognition/top/toggle/", views.top_toggle, name="top-toggle"),
+    path("c/<slug:slug>/recognition/endorse/", views.endorse_start, name="endorse-start"),
     path("c/<slug:slug>/recognition/endorse/<slug:handle>/", views.endorse, name="endorse"),
     path("c/<slug:slug>/recognition/ambassadors/", views.ambassadors, name="ambassadors"),
     path("recognition/me/", views.mine, name="mine"),

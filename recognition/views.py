@@ -168,6 +168,20 @@ def endorse(request: MemberRequest, slug: str, handle: str) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def endorse_start(request: MemberRequest, slug: str) -> HttpResponse:
+    """The animators' "endorse a member" box on the wall: to that member's form."""
+    ctx = community_selectors.access_community(request.user, slug, need="read")
+    if not can_animate(ctx):
+        raise PermissionDenied
+    handle = request.GET.get("handle", "").strip().lstrip("@")[:60]
+    if not Member.objects.filter(handle=handle, is_anonymized=False).exists():
+        messages.error(request, _("No member with this handle."))
+        return redirect(_wall_url(slug))
+    return redirect(reverse("recognition:endorse", kwargs={"slug": slug, "handle": handle}))
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def ambassadors(request: MemberRequest, slug: str) -> HttpResponse:
     ctx = community_selectors.access_community(request.user, slug, need="read")

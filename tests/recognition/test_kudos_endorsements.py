@@ -225,3 +225,14 @@ def test_endorsement_bad_input(folks, client_for, mentorship):
     assert "Choose a skill from the list." in html or "Select a valid choice." in html
     assert "&lt;b&gt;seen&lt;/b&gt;" in html
     assert _snapshot() == before
+
+
+def test_animators_reach_the_endorsement_form_from_the_wall(folks, client_for):
+    url = reverse("recognition:endorse-start", args=[folks.community.slug])
+    response = client_for(folks.animator).get(url, {"handle": "@" + folks.bob.handle})
+    assert response["Location"] == reverse(
+        "recognition:endorse", args=[folks.community.slug, folks.bob.handle]
+    )
+    response = client_for(folks.animator).get(url, {"handle": "nobody"})
+    assert response["Location"] == reverse("recognition:wall", args=[folks.community.slug])
+    assert client_for(folks.alice).get(url, {"handle": folks.bob.handle}).status_code == 403
