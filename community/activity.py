@@ -8,6 +8,7 @@ so that a typo can never create a verb that no rule or metric reads.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,26 @@ def all_verbs() -> list[Verb]:
 
 def contribution_verbs() -> list[str]:
     return [v.key for v in all_verbs() if v.contribution]
+
+
+# Listeners: callbacks run after the commit of the transaction that recorded a verb
+# (`record_activity` schedules them with `transaction.on_commit`). recognition/ uses this to
+# evaluate its badge rules; a listener gets the ids of the events just recorded.
+Listener = Callable[[list[int]], None]
+_LISTENERS: dict[str, list[Listener]] = {}
+
+
+def register_listener(verbs: Iterable[str], callback: Listener) -> None:
+    """Call ``callback(event_ids)`` after the commit of each recorded event of ``verbs``
+    (registering the same callback twice for a verb is a no-op)."""
+    for verb in verbs:
+        callbacks = _LISTENERS.setdefault(verb, [])
+        if callback not in callbacks:
+            callbacks.append(callback)
+
+
+def listeners_for(verb: str) -> list[Listener]:
+    return list(_LISTENERS.get(verb, ()))
 
 
 # Verbs recorded by community/ itself.

@@ -306,6 +306,10 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-learners-2026")
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)
 ACCOUNT_ALLOW_SIGNUPS = env.bool("ACCOUNT_ALLOW_SIGNUPS", default=True)
 NOTIFICATION_EMAIL_DELAY_SECONDS = env.int("NOTIFICATION_EMAIL_DELAY_SECONDS", default=120)
+# Recognition: kudos a member may give in 24 hours; badges granted longer ago than this
+# (by the nightly backfill) are not notified.
+RECOGNITION_KUDOS_PER_DAY = env.int("RECOGNITION_KUDOS_PER_DAY", default=5)
+RECOGNITION_NOTIFY_MAX_AGE_DAYS = env.int("RECOGNITION_NOTIFY_MAX_AGE_DAYS", default=3)
 
 LOGGING = {
     "version": 1,

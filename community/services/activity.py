@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
-from community.activity import get_verb
+from community.activity import get_verb, listeners_for
 from community.models import ActivityEvent, Community, Member
 
 
@@ -36,4 +37,6 @@ def record_activity(
         event.target_type = ContentType.objects.get_for_model(target)
         event.target_id = target.pk
     event.save()
+    for callback in listeners_for(verb):
+        transaction.on_commit(partial(callback, [event.pk]))
     return event

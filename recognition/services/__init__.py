@@ -1,0 +1,1 @@
+"""Writes of recognition/: awarding, kudos, endorsements, settings."""
