@@ -19,3 +19,8 @@ class CommunityConfig(AppConfig):
         from community import life
 
         life.register()
+
+        # Newsletter sections of community/ (events, library).
+        from community import newsletter_sections
+
+        newsletter_sections.register()

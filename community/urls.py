@@ -5,6 +5,7 @@ from community.views import (
     members,
     membership,
     misc,
+    newsletters,
     notifications,
     pages,
     resources,
@@ -96,6 +97,8 @@ urlpatterns = [
         notifications.notification_settings,
         name="notification-settings",
     ),
+    path("me/newsletters/", newsletters.newsletter_settings, name="newsletter-settings"),
+    path("u/<str:token>/", newsletters.unsubscribe, name="newsletter-unsubscribe"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path(
         "notifications/read-all/",

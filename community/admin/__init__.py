@@ -2,6 +2,7 @@ from community.admin import (  # noqa: F401  (registers the admins)
     accounts,
     communities,
     events,
+    newsletters,
     resources,
     surveys,
 )

@@ -10,6 +10,7 @@ from community.models.communities import (
     Membership,
 )
 from community.models.events import Event, EventFeedback, EventSeries, Registration
+from community.models.newsletters import Newsletter, NewsletterDelivery, NewsletterPreference
 from community.models.notifications import Notification, NotificationPreference
 from community.models.resources import Collection, CollectionItem, Resource, ResourceVote
 from community.models.surveys import (
@@ -33,6 +34,9 @@ __all__ = [
     "EventSeries",
     "Member",
     "Membership",
+    "Newsletter",
+    "NewsletterDelivery",
+    "NewsletterPreference",
     "Notification",
     "NotificationPreference",
     "Registration",
