@@ -21,6 +21,7 @@ How one issue leaves (see docs/newsletters.md for the reasoning):
 
 from __future__ import annotations
 
+import email.policy
 import logging
 import re
 import smtplib
@@ -33,7 +34,6 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
-from django.core.mail.message import sanitize_address
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
@@ -188,7 +188,9 @@ def start_newsletter(*, newsletter_id: int, now: datetime | None = None) -> int:
     Returns how many recipients were queued."""
     now = now or timezone.now()
     with transaction.atomic():
-        newsletter = Newsletter.objects.select_for_update().filter(pk=newsletter_id).first()
+        newsletter = (
+            Newsletter.objects.select_for_update().filter(pk=newsletter_id).order_by().first()
+        )
         if newsletter is None or newsletter.status == IssueStatus.SENT:
             return 0
         newsletter.status = IssueStatus.SENDING
@@ -428,20 +430,21 @@ class Sender:
             self.backend.send_messages([message])
             return
         smtp = self._open()
-        encoding = message.encoding or settings.DEFAULT_CHARSET
-        sender = sanitize_address(message.from_email, encoding)
+        backend: SMTPBackend = self.backend  # type: ignore[assignment]
+        sender = backend.prep_address(message.from_email)
+        smtp.ehlo_or_helo_if_needed()
         code, reply = smtp.mail(sender)
         if code != 250:
             raise smtplib.SMTPSenderRefused(code, reply, sender)
         for address in message.recipients():
-            to = sanitize_address(address, encoding)
+            to = backend.prep_address(address)
             code, reply = smtp.rcpt(to)
             if code not in (250, 251):
                 raise smtplib.SMTPRecipientsRefused({to: (code, reply)})
         code, reply = smtp.docmd("data")
         if code != 354:
             raise smtplib.SMTPDataError(code, reply)
-        body = message.message().as_bytes(linesep="\r\n")  # type: ignore[call-arg]
+        body = message.message(policy=email.policy.SMTP).as_bytes()
         body = re.sub(rb"(?m)^\.", b"..", body)
         if not body.endswith(b"\r\n"):
             body += b"\r\n"
