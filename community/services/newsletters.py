@@ -8,9 +8,9 @@ How one issue leaves (see docs/newsletters.md for the reasoning):
    (issue, member) rows as *claimed* by its Celery task id, or takes over rows whose claim
    is its own (a redelivered task) or older than ``NEWSLETTER_CLAIM_TIMEOUT`` (a killed
    worker's). Rows already sent or skipped are never touched again.
-3. Each message then gets its own short transaction: lock the row (SKIP LOCKED), render,
-   mark it sent, hand the message to the SMTP server up to its final dot, COMMIT, and only
-   then read the server's reply. A worker killed before the final dot leaves an
+3. Each message is rendered, then gets its own short transaction: one UPDATE marks the
+   row sent (and locks it) if the claim is still ours, the message goes to the SMTP
+   server up to its final dot, COMMIT, and only then the server's reply is read. A worker killed before the final dot leaves an
    uncommitted row (retried, and the server discards the half-sent message); killed after
    the COMMIT left, both sides have it. The only window for a duplicate is the few
    microseconds between the two writes.
@@ -372,25 +372,26 @@ def _deliver_one(
         newsletter=newsletter, member=member, status=DeliveryStatus.CLAIMED, claim=claim
     )
     error = ""
+    committed = False
     try:
+        # Rendering reads only: it happens before the row is locked.
+        message = build_message(newsletter, member, communities, period)
         with transaction.atomic():
-            row = mine.select_for_update(skip_locked=True).values_list("pk", flat=True).first()
-            if row is None:  # someone else took it over, or it is being sent right now
-                return "not_mine"
-            message = build_message(newsletter, member, communities, period)
-            now = timezone.now()
-            if message is None:
-                NewsletterDelivery.objects.filter(pk=row).update(
-                    status=DeliveryStatus.SKIPPED, sent_at=now, attempts=1
-                )
-                return "skipped"
-            NewsletterDelivery.objects.filter(pk=row).update(
-                status=DeliveryStatus.SENT, sent_at=now
+            # Marks the row and locks it until COMMIT, in one statement; zero rows when
+            # another task took the claim over or it was served meanwhile.
+            marked = mine.update(
+                status=DeliveryStatus.SENT if message else DeliveryStatus.SKIPPED,
+                sent_at=timezone.now(),
+                attempts=F("attempts") + 1,
             )
+            if not marked:
+                return "not_mine"
+            if message is None:
+                return "skipped"
             sender.hand_over(message)
         # Committed: the row says sent. Only now read the server's verdict.
+        committed = True
         sender.confirm()
-        NewsletterDelivery.objects.filter(pk=row).update(attempts=F("attempts") + 1)
         return "sent"
     except Exception as exc:  # the SMTP server refused, or the connection broke
         logger.warning("Newsletter %s to member %s failed: %s", newsletter.pk, member.pk, exc)
@@ -398,7 +399,11 @@ def _deliver_one(
         error = str(exc)[:300]
     NewsletterDelivery.objects.filter(
         newsletter=newsletter, member=member, claim=claim, status__in=FAILABLE
-    ).update(status=DeliveryStatus.FAILED, error=error, attempts=F("attempts") + 1)
+    ).update(
+        status=DeliveryStatus.FAILED,
+        error=error,
+        attempts=F("attempts") + (0 if committed else 1),
+    )
     return "failed"
 
 
