@@ -174,16 +174,19 @@ def main() -> None:
                     mail.outbox = []
             per_thousand.append(len(queries))
         elapsed = time.perf_counter() - started
-        assert NewsletterDelivery.objects.filter(status="sent").count() == sent == len(ids)
+        if not NewsletterDelivery.objects.filter(status="sent").count() == sent == len(ids):
+            raise RuntimeError("Not every member got the digest.")
         backend = "SMTP (aiosmtpd on localhost)" if smtp else "in-memory backend"
         print(f"{sent:,} digests rendered and handed to the {backend} in {elapsed:.1f} s")
         print(f"messages/s, one worker:        {sent / elapsed:8.0f}")
         print(
-            f"peak memory (max RSS):         {_rss_mb():8.0f} MB (before sending: {rss_before:.0f} MB)"
+            f"peak memory (max RSS):         {_rss_mb():8.0f} MB "
+            f"(before sending: {rss_before:.0f} MB)"
         )
         print(
             "queries per 1,000 recipients:  "
-            f"{min(per_thousand)}–{max(per_thousand)} (first {per_thousand[0]}, last {per_thousand[-1]})"
+            f"{min(per_thousand)}–{max(per_thousand)} "
+            f"(first {per_thousand[0]}, last {per_thousand[-1]})"
         )
     finally:
         if controller is not None:

@@ -10,10 +10,10 @@ How one issue leaves (see docs/newsletters.md for the reasoning):
    worker's). Rows already sent or skipped are never touched again.
 3. Each message is rendered, then gets its own short transaction: one UPDATE marks the
    row sent (and locks it) if the claim is still ours, the message goes to the SMTP
-   server up to its final dot, COMMIT, and only then the server's reply is read. A worker killed before the final dot leaves an
-   uncommitted row (retried, and the server discards the half-sent message); killed after
-   the COMMIT left, both sides have it. The only window for a duplicate is the few
-   microseconds between the two writes.
+   server up to its final dot, COMMIT, and only then the server's reply is read. A
+   worker killed before the final dot leaves an uncommitted row (retried, and the server
+   discards the half-sent message); killed after the COMMIT left, both sides have it.
+   The only window for a duplicate is the few microseconds between the two writes.
 4. `dispatch_newsletters` (every 10 minutes) creates the issues of the period that just
    ended, starts the scheduled issues that are due, re-queues what an interrupted run left
    and marks finished issues sent.
