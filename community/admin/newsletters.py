@@ -30,7 +30,7 @@ EMAIL_PREVIEW_CSP: dict[str, Any] = {
     "style-src": [CSP.UNSAFE_INLINE],
     "img-src": ["https:", "data:"],
     "frame-ancestors": [CSP.SELF],
-    "sandbox": [],
+    "sandbox": True,
 }
 
 
