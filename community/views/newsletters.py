@@ -89,7 +89,8 @@ def unsubscribe(request: Request, token: str) -> HttpResponse:
         )
     community_id = found[1]
     community = Community.objects.filter(pk=community_id).first() if community_id else None
-    context = {"community": community, "member": member, "token": token, "done": False}
+    # Not "member": base.html reads that name as the logged-in person.
+    context = {"community": community, "done": False}
     if request.method == "POST":
         newsletter_services.unsubscribe(member=member, community_id=community_id)
         context["done"] = True

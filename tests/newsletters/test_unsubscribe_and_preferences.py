@@ -56,6 +56,8 @@ def test_get_shows_a_confirmation_and_changes_nothing(place: Place) -> None:
     assert "Unsubscribe from the digest?" in html
     assert "You will no longer receive the digest of Formateurs de Lyon." in html
     assert '<form method="post" action="">' in html
+    assert "Alice Martin" not in html  # the link does not log anyone in nor name them
+    assert "Log in" in html
     assert prefs() == []
 
 
