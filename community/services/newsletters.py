@@ -9,11 +9,11 @@ How one issue leaves (see docs/newsletters.md for the reasoning):
    is its own (a redelivered task) or older than ``NEWSLETTER_CLAIM_TIMEOUT`` (a killed
    worker's). Rows already sent or skipped are never touched again.
 3. Each message is rendered, then gets its own short transaction: one UPDATE marks the
-   row sent (and locks it) if the claim is still ours, the message goes to the SMTP
-   server up to its final dot, COMMIT, and only then the server's reply is read. A
-   worker killed before the final dot leaves an uncommitted row (retried, and the server
-   discards the half-sent message); killed after the COMMIT left, both sides have it.
-   The only window for a duplicate is the few microseconds between the two writes.
+   row sent (and locks it) if the claim is still ours, the whole message goes to the
+   SMTP server *except the final dot of DATA*, COMMIT, then the dot, then the server's
+   reply. A worker killed before COMMIT leaves an uncommitted row (retried; the server
+   discards a message whose dot never came); killed after the dot, both sides have it.
+   Never twice; the only window (a member missed) is between COMMIT and the dot.
 4. `dispatch_newsletters` (every 10 minutes) creates the issues of the period that just
    ended, starts the scheduled issues that are due, re-queues what an interrupted run left
    and marks finished issues sent.
@@ -83,9 +83,11 @@ def digest_period(newsletter: Newsletter) -> DigestPeriod:
 
 
 def ensure_period_issues(*, now: datetime | None = None) -> int:
-    """Create the issues of the month (and week) that ended, one per community, scheduled
-    ``NEWSLETTER_EDITORIAL_DAYS`` later at 9:00 so that animators can write their
-    introduction first. Weekly issues only for communities where someone wants them.
+    """Create the issues of the month (and week) that ended, one per community that
+    existed then, scheduled ``NEWSLETTER_EDITORIAL_DAYS`` later at 9:00 so that animators
+    can write their introduction first. Weekly issues only for communities where someone
+    wants them. A period that ended more than a week before its sending day gets no issue
+    any more (a platform installed, or a dispatcher down, for a while: no stale digests).
     Idempotent (the unique constraint); returns how many were created."""
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -93,16 +95,21 @@ def ensure_period_issues(*, now: datetime | None = None) -> int:
     created = 0
     for frequency in (Frequency.MONTHLY, Frequency.WEEKLY):
         start, end = period_that_ended(frequency, today)
+        existed = Community.objects.filter(
+            created_at__lt=datetime.combine(end, time.min, tzinfo=tz)
+        )
         if frequency == Frequency.WEEKLY:
-            ids = set(
-                NewsletterPreference.objects.filter(
-                    frequency=Frequency.WEEKLY, community__isnull=False
-                ).values_list("community_id", flat=True)
+            existed = existed.filter(
+                pk__in=NewsletterPreference.objects.filter(frequency=Frequency.WEEKLY).values(
+                    "community_id"
+                )
             )
             send_on = end
         else:
-            ids = set(Community.objects.values_list("pk", flat=True))
             send_on = end + timedelta(days=settings.NEWSLETTER_EDITORIAL_DAYS)
+        if today > send_on + timedelta(days=7):
+            continue
+        ids = set(existed.values_list("pk", flat=True))
         existing = set(
             Newsletter.objects.filter(
                 frequency=frequency, period_start=start, community_id__in=ids
@@ -168,17 +175,16 @@ def recipients(newsletter: Newsletter, *, now: datetime | None = None) -> QueryS
     )
 
 
-def _remaining_ids(newsletter: Newsletter, now: datetime) -> list[int]:
+def _remaining(newsletter: Newsletter, now: datetime) -> QuerySet[Member]:
     done = NewsletterDelivery.objects.filter(newsletter=newsletter, member=OuterRef("pk")).filter(
         Q(status__in=FINAL)
         | Q(status=DeliveryStatus.FAILED, attempts__gte=settings.NEWSLETTER_MAX_ATTEMPTS)
     )
-    return list(
-        recipients(newsletter, now=now)
-        .filter(~Exists(done))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    return recipients(newsletter, now=now).filter(~Exists(done))
+
+
+def _remaining_ids(newsletter: Newsletter, now: datetime) -> list[int]:
+    return list(_remaining(newsletter, now).order_by("pk").values_list("pk", flat=True))
 
 
 # --- Sending an issue -------------------------------------------------------------------
@@ -234,7 +240,7 @@ def finish_newsletter_if_done(*, newsletter_id: int, now: datetime | None = None
     newsletter = Newsletter.objects.filter(pk=newsletter_id, status=IssueStatus.SENDING).first()
     if newsletter is None:
         return False
-    if _remaining_ids(newsletter, now):
+    if _remaining(newsletter, now).exists():
         return False
     _mark_sent(newsletter, now)
     return True
@@ -389,13 +395,27 @@ def _deliver_one(
             if message is None:
                 return "skipped"
             sender.hand_over(message)
-        # Committed: the row says sent. Only now read the server's verdict.
+        # Committed: the row says sent. Only now the final dot makes the server take it.
         committed = True
         sender.confirm()
         return "sent"
-    except Exception as exc:  # the SMTP server refused, or the connection broke
-        logger.warning("Newsletter %s to member %s failed: %s", newsletter.pk, member.pk, exc)
+    except smtplib.SMTPResponseException as exc:  # the server said no: not delivered
+        logger.warning("Newsletter %s to member %s refused: %s", newsletter.pk, member.pk, exc)
         sender.reset()
+        error = str(exc)[:300]
+    except Exception as exc:
+        sender.reset()
+        if committed:
+            # The connection broke after the final dot left, or while waiting for the
+            # reply: the server may have the message. Never twice: it stays sent.
+            logger.warning(
+                "Newsletter %s to member %s uncertain: %s", newsletter.pk, member.pk, exc
+            )
+            NewsletterDelivery.objects.filter(
+                newsletter=newsletter, member=member, claim=claim
+            ).update(error=f"uncertain: {exc}"[:300])
+            return "sent"
+        logger.warning("Newsletter %s to member %s failed: %s", newsletter.pk, member.pk, exc)
         error = str(exc)[:300]
     NewsletterDelivery.objects.filter(
         newsletter=newsletter, member=member, claim=claim, status__in=FAILABLE
@@ -410,10 +430,11 @@ def _deliver_one(
 class Sender:
     """Hands messages to the email backend on one open connection.
 
-    With the SMTP backend, `hand_over` runs the SMTP transaction up to and including the
-    final dot of DATA but does not wait for the reply; the caller commits its database
-    transaction, then `confirm` reads the reply (and raises if the server refused). Any
-    other backend (locmem in tests, console) sends in `hand_over`.
+    With the SMTP backend, `hand_over` runs the SMTP transaction up to the whole message
+    but *without* the final dot of DATA (a server never takes a message whose dot did not
+    come); the caller commits its database transaction (the row says sent), then `confirm`
+    sends the dot and reads the reply (SMTPDataError if the server refused). Any other
+    backend (locmem in tests, console) sends in `hand_over`.
     """
 
     def __init__(self) -> None:
@@ -435,7 +456,7 @@ class Sender:
             self.backend.send_messages([message])
             return
         smtp = self._open()
-        backend: SMTPBackend = self.backend  # type: ignore[assignment]
+        backend: SMTPBackend = self.backend
         sender = backend.prep_address(message.from_email)
         smtp.ehlo_or_helo_if_needed()
         code, reply = smtp.mail(sender)
@@ -453,13 +474,14 @@ class Sender:
         body = re.sub(rb"(?m)^\.", b"..", body)
         if not body.endswith(b"\r\n"):
             body += b"\r\n"
-        smtp.send(body + b".\r\n")
+        smtp.send(body)
         self.waiting = True
 
     def confirm(self) -> None:
         if not self.waiting or self.smtp is None:
             return
         self.waiting = False
+        self.smtp.send(b".\r\n")
         code, reply = self.smtp.getreply()
         if code != 250:
             raise smtplib.SMTPDataError(code, reply)

@@ -94,6 +94,7 @@ class SMTPServer:
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     refuse: set[str] = field(default_factory=set)
+    reject_data: set[str] = field(default_factory=set)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -102,6 +103,8 @@ class SMTPServer:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.reject_data & set(envelope.rcpt_tos):
+            return "554 Message rejected after its final dot"
         with self.lock:
             self.received.append(Received(list(envelope.rcpt_tos), bytes(envelope.content)))
         return "250 Message accepted for delivery"

@@ -13,7 +13,7 @@ from community.models import Newsletter, NewsletterDelivery, NewsletterPreferenc
 from community.models.newsletters import DeliveryStatus, IssueStatus
 from community.services import newsletters as services
 from community.tasks import deliver_newsletter_chunk_task, dispatch_newsletters_task
-from tests.factories import MembershipFactory
+from tests.factories import CommunityFactory, MembershipFactory
 from tests.newsletters.conftest import Place, SMTPServer, coming_event, make_issue
 
 pytestmark = pytest.mark.django_db
@@ -184,18 +184,51 @@ def test_start_queues_chunks_and_dispatch_finishes_scheduled_issues(
 
 
 def test_dispatch_creates_the_issues_of_the_month_that_ended_once(place: Place) -> None:
-    now = timezone.now()
+    from datetime import datetime, time
+
+    from community.models import Community
+
+    tz = timezone.get_default_timezone()
+    first = timezone.localdate().replace(day=1)
+    now = datetime.combine(first + timedelta(days=1), time(10), tzinfo=tz)
+    Community.objects.filter(pk=place.community.pk).update(created_at=now - timedelta(days=90))
+    newer = CommunityFactory()  # created after the month ended: no issue for it
+    Community.objects.filter(pk=newer.pk).update(created_at=now - timedelta(hours=1))
+    NewsletterPreference.objects.create(
+        member=place.bob, community=place.community, frequency="weekly"
+    )
     created = services.ensure_period_issues(now=now)
     again = services.ensure_period_issues(now=now)
-    start, end = services.period_that_ended("monthly", timezone.localdate(now))
-    issue = Newsletter.objects.get(community=place.community)
-    assert (created, again) == (1, 0)
-    assert (issue.period_start, issue.period_end, issue.status) == (
+    start, end = services.period_that_ended("monthly", first + timedelta(days=1))
+    monthly = Newsletter.objects.get(community=place.community, frequency="monthly")
+    weekly = Newsletter.objects.get(community=place.community, frequency="weekly")
+    assert (created, again) == (2, 0)
+    assert not Newsletter.objects.filter(community=newer).exists()
+    assert (monthly.period_start, monthly.period_end, monthly.status) == (
         start,
         end,
         IssueStatus.SCHEDULED,
     )
-    assert timezone.localtime(issue.scheduled_for).date() == end + timedelta(days=3)
+    assert timezone.localtime(monthly.scheduled_for) == datetime.combine(
+        end + timedelta(days=3), time(9), tzinfo=tz
+    )
+    assert (weekly.period_end - weekly.period_start).days == 7
+    assert weekly.period_end.weekday() == 0
+
+
+def test_no_stale_issue_is_created_long_after_its_sending_day(place: Place) -> None:
+    from datetime import datetime, time
+
+    from community.models import Community
+
+    tz = timezone.get_default_timezone()
+    first = timezone.localdate().replace(day=1)
+    Community.objects.filter(pk=place.community.pk).update(
+        created_at=timezone.now() - timedelta(days=400)
+    )
+    late = datetime.combine(first + timedelta(days=11), time(10), tzinfo=tz)
+    services.ensure_period_issues(now=late)
+    assert not Newsletter.objects.filter(frequency="monthly").exists()
 
 
 def test_periods() -> None:
@@ -258,3 +291,24 @@ def test_a_refused_recipient_is_failed_then_retried_up_to_the_limit(
     assert (result.sent, result.failed) == (1, 0)
     assert sorted(r.rcpt[0] for r in smtp_settings.received).count("bob@example.org") == 1
     assert NewsletterDelivery.objects.filter(status="sent").count() == 3
+
+
+def test_a_message_refused_after_its_final_dot_is_failed_then_retried(
+    place: Place, smtp_settings: SMTPServer
+) -> None:
+    # the row was committed as sent before the dot; the server's "no" turns it to failed
+    coming_event(place.community)
+    issue = make_issue(place.community)
+    smtp_settings.reject_data = {"alice@example.org"}
+    result = deliver(issue, [place.alice.pk, place.bob.pk], claim="a")
+    assert (result.sent, result.failed) == (1, 1)
+    alice = NewsletterDelivery.objects.get(member=place.alice)
+    assert (alice.status, alice.attempts) == (DeliveryStatus.FAILED, 1)
+    assert "554" in alice.error
+    smtp_settings.reject_data = set()
+    Newsletter.objects.filter(pk=issue.pk).update(status=IssueStatus.SENDING)
+    assert deliver(issue, [place.alice.pk, place.bob.pk], claim="b").sent == 1
+    assert sorted(r.rcpt[0] for r in smtp_settings.received) == [
+        "alice@example.org",
+        "bob@example.org",
+    ]
