@@ -8,7 +8,9 @@ messages to a real SMTP server on localhost (aiosmtpd, in a thread of this proce
 instead of the in-memory backend.
 
 Runs on a throwaway database (``bench_newsletters_<name>``) created and dropped here.
-``python -m bench newsletters`` is 2,000 members; ``--full`` is 20,000.
+``python -m bench newsletters`` is 2,000 members; ``NEWSLETTER_BENCH_FULL=1`` (or
+``python -m bench.newsletters --full``) is 20,000; ``NEWSLETTER_BENCH_SMTP=1`` (or
+``--smtp``) uses the SMTP server.
 """
 
 from __future__ import annotations
@@ -130,8 +132,8 @@ def main() -> None:
     from django.test.utils import setup_test_environment
     from django.utils import timezone
 
-    full = "--full" in sys.argv
-    smtp = "--smtp" in sys.argv
+    full = "--full" in sys.argv or os.environ.get("NEWSLETTER_BENCH_FULL") == "1"
+    smtp = "--smtp" in sys.argv or os.environ.get("NEWSLETTER_BENCH_SMTP") == "1"
     n = 20_000 if full else 2_000
     setup_test_environment()  # the in-memory email backend
     connection.settings_dict.setdefault("TEST", {})["NAME"] = (
@@ -224,3 +226,7 @@ def _smtp_server(settings: object) -> object:
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""  # type: ignore[attr-defined]
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False  # type: ignore[attr-defined]
     return controller
+
+
+if __name__ == "__main__":
+    main()
