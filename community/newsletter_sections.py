@@ -123,7 +123,37 @@ def build_resources(
     }
 
 
+def export_member_newsletters(member: Member) -> dict[str, Any]:
+    """The member's part of the GDPR download: their choices and what they were sent."""
+    from community.models import NewsletterDelivery, NewsletterPreference
+
+    return {
+        "preferences": [
+            {"community": name or None, "frequency": frequency}
+            for name, frequency in NewsletterPreference.objects.filter(member=member)
+            .order_by("community__name")
+            .values_list("community__name", "frequency")
+        ],
+        "deliveries": [
+            {
+                "community": name or None,
+                "period_start": start.isoformat(),
+                "status": status,
+                "sent_at": sent_at.isoformat() if sent_at else None,
+            }
+            for name, start, status, sent_at in NewsletterDelivery.objects.filter(member=member)
+            .order_by("newsletter__period_start", "newsletter_id")
+            .values_list(
+                "newsletter__community__name", "newsletter__period_start", "status", "sent_at"
+            )
+        ],
+    }
+
+
 def register() -> None:
+    from community.selectors.members import DATA_EXPORTERS
+
+    DATA_EXPORTERS["newsletters"] = export_member_newsletters
     register_section(
         NewsletterSection(
             "community.events",

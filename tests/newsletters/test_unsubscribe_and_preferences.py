@@ -163,3 +163,22 @@ def test_pages_speak_french(place: Place) -> None:
     html = client.get(url).content.decode()
     assert "Se désabonner de la lettre ?" in html
     assert "Vous êtes désabonné·e" in client.post(url).content.decode()
+
+
+def test_the_personal_data_download_has_the_newsletters(place: Place) -> None:
+    from community.selectors.members import export_member_data
+
+    coming_event(place.community)
+    issue = make_issue(place.community)
+    services.deliver_newsletter_chunk(
+        newsletter_id=issue.pk, member_ids=[place.alice.pk], claim="t"
+    )
+    services.set_newsletter_frequency(member=place.alice, community_id=None, frequency="weekly")
+    data = export_member_data(place.alice)["newsletters"]
+    assert data["preferences"] == [{"community": None, "frequency": "weekly"}]
+    [row] = data["deliveries"]
+    assert (row["community"], row["period_start"], row["status"]) == (
+        "Formateurs de Lyon",
+        issue.period_start.isoformat(),
+        "sent",
+    )
