@@ -193,7 +193,8 @@ class CeleryWorkers:
         )
         self.procs.append(proc)
         self.logs.append(log)
-        _wait_for_worker(app, f"{self.queue}-{n}", proc)
+        # Generous: on a loaded machine a worker may take more than a minute to start.
+        _wait_for_worker(app, f"{self.queue}-{n}", proc, timeout=240)
         return proc
 
     @staticmethod
