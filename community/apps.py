@@ -24,3 +24,8 @@ class CommunityConfig(AppConfig):
         from community import moderation
 
         moderation.register()
+
+        # Newsletter sections of community/ (events, library).
+        from community import newsletter_sections
+
+        newsletter_sections.register()

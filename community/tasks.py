@@ -1,6 +1,8 @@
 """Celery tasks of community/: each takes ids, calls one service, and is safe to run twice."""
 
-from celery import shared_task
+import uuid
+
+from celery import Task, shared_task
 
 from community import services
 from community.services.communities import notify_charter_updated
@@ -49,3 +51,28 @@ def ask_event_feedback_task(event_id: int) -> int:
     from community.services.events import ask_event_feedback
 
     return ask_event_feedback(event_id=event_id)
+
+
+@shared_task(name="community.dispatch_newsletters")
+def dispatch_newsletters_task() -> int:
+    from community.services.newsletters import dispatch_newsletters
+
+    return dispatch_newsletters()
+
+
+@shared_task(name="community.start_newsletter")
+def start_newsletter_task(newsletter_id: int) -> int:
+    from community.services.newsletters import start_newsletter
+
+    return start_newsletter(newsletter_id=newsletter_id)
+
+
+@shared_task(name="community.deliver_newsletter_chunk", bind=True, acks_late=True)
+def deliver_newsletter_chunk_task(self: Task, newsletter_id: int, member_ids: list[int]) -> int:
+    """Claims by the task id: a redelivered message (same id) takes its own claims back."""
+    from community.services.newsletters import deliver_newsletter_chunk
+
+    claim = str(self.request.id or f"eager-{uuid.uuid4()}")
+    return deliver_newsletter_chunk(
+        newsletter_id=newsletter_id, member_ids=member_ids, claim=claim
+    ).sent

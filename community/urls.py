@@ -6,6 +6,7 @@ from community.views import (
     membership,
     misc,
     moderation,
+    newsletters,
     notifications,
     pages,
     resources,
@@ -98,6 +99,8 @@ urlpatterns = [
         notifications.notification_settings,
         name="notification-settings",
     ),
+    path("me/newsletters/", newsletters.newsletter_settings, name="newsletter-settings"),
+    path("u/<str:token>/", newsletters.unsubscribe, name="newsletter-unsubscribe"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path(
         "notifications/read-all/",

@@ -337,3 +337,14 @@ MENTORING_STALLED_DAYS = env.int("MENTORING_STALLED_DAYS", default=21)
 FORUMS_DELETE_WINDOW_HOURS = env.int("FORUMS_DELETE_WINDOW_HOURS", default=24)
 # Largest image a member may attach to a post, in bytes.
 FORUMS_IMAGE_MAX_BYTES = env.int("FORUMS_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+# --- Newsletters ------------------------------------------------------------------------------
+# Members not seen (last login, or sign-up) for this many days stop receiving the digest.
+NEWSLETTER_INACTIVE_DAYS = env.int("NEWSLETTER_INACTIVE_DAYS", default=180)
+# Days after the end of a month before its issue leaves (animators write the introduction).
+NEWSLETTER_EDITORIAL_DAYS = env.int("NEWSLETTER_EDITORIAL_DAYS", default=3)
+# Recipients per delivery task.
+NEWSLETTER_CHUNK_SIZE = env.int("NEWSLETTER_CHUNK_SIZE", default=200)
+# Seconds after which a claimed but unsent delivery (a killed worker's) may be taken over.
+NEWSLETTER_CLAIM_TIMEOUT = env.int("NEWSLETTER_CLAIM_TIMEOUT", default=900)
+# Attempts before a delivery the SMTP server keeps refusing is given up.
+NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=3)

@@ -28,3 +28,7 @@ class MentoringConfig(AppConfig):
         )
         register_provider(Provider("skills", _("People by skill"), panels.search_people, 40))
         DATA_EXPORTERS["mentoring"] = panels.export_member_data
+
+        from mentoring import newsletter
+
+        newsletter.register()

@@ -153,6 +153,102 @@ def celery_worker_process(
         log.close()
 
 
+class CeleryWorkers:
+    """Real Celery workers on one queue of their own, which a test may SIGKILL and start
+    again (``restartable_celery_worker``)."""
+
+    def __init__(self, queue: str, env: dict[str, str]) -> None:
+        self.queue = queue
+        self.env = env
+        self.procs: list[subprocess.Popen[bytes]] = []
+        self.logs: list[object] = []
+
+    def start(self, **extra_env: str) -> subprocess.Popen[bytes]:
+        from config.celery import app
+
+        n = len(self.procs)
+        log = (ARTIFACTS / f"celery-{self.queue}-{n}.log").open("wb")
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "-Q",
+                self.queue,
+                "-n",
+                f"{self.queue}-{n}@%h",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env={**self.env, **extra_env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        self.procs.append(proc)
+        self.logs.append(log)
+        # Generous: on a loaded machine a worker may take more than a minute to start.
+        _wait_for_worker(app, f"{self.queue}-{n}", proc, timeout=240)
+        return proc
+
+    @staticmethod
+    def kill(proc: subprocess.Popen[bytes]) -> None:
+        """SIGKILL: no clean shutdown, no ack, open transactions and sockets cut."""
+        proc.kill()
+        proc.wait(timeout=15)
+
+    def stop_all(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+        for log in self.logs:
+            log.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def restartable_celery_worker(transactional_db: None, settings: object) -> Iterator[CeleryWorkers]:
+    """Like ``celery_worker_process``, but the test starts the workers (with extra
+    environment) and may kill them with SIGKILL and start new ones on the same queue."""
+    from config.celery import app
+
+    db = settings.DATABASES["default"]  # type: ignore[attr-defined]
+    queue = f"learners-tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}-r"
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "CELERY_QUEUE": queue,
+        "DATABASE_URL": _database_url(db),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),  # type: ignore[attr-defined]
+    }
+    previous = (app.conf.task_always_eager, app.conf.task_default_queue)
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    workers = CeleryWorkers(queue, env)
+    try:
+        yield workers
+    finally:
+        app.conf.task_always_eager, app.conf.task_default_queue = previous
+        workers.stop_all()
+        # Messages a killed worker held stay unacknowledged in Redis: drop the queue.
+        try:
+            with app.connection_for_write() as conn:
+                conn.default_channel.queue_purge(queue)
+        except Exception:  # noqa: S110 - the queue may not exist
+            pass
+
+
 def _database_url(db: dict[str, object]) -> str:
     host = str(db.get("HOST") or "")
     port = str(db.get("PORT") or "")

@@ -3,6 +3,7 @@ from community.admin import (  # noqa: F401  (registers the admins)
     communities,
     events,
     moderation,
+    newsletters,
     resources,
     surveys,
 )

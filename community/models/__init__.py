@@ -11,6 +11,7 @@ from community.models.communities import (
 )
 from community.models.events import Event, EventFeedback, EventSeries, Registration
 from community.models.moderation import Flag, ModerationLog, ReviewItem
+from community.models.newsletters import Newsletter, NewsletterDelivery, NewsletterPreference
 from community.models.notifications import Notification, NotificationPreference
 from community.models.resources import Collection, CollectionItem, Resource, ResourceVote
 from community.models.surveys import (
@@ -36,6 +37,9 @@ __all__ = [
     "Member",
     "Membership",
     "ModerationLog",
+    "Newsletter",
+    "NewsletterDelivery",
+    "NewsletterPreference",
     "Notification",
     "NotificationPreference",
     "Registration",
