@@ -13,6 +13,7 @@ class ForumsConfig(AppConfig):
         from community.selectors.members import DATA_EXPORTERS
         from community.uploads import PUBLIC_MEDIA_DIRS
         from forums import activity  # noqa: F401  (verbs and notification kinds)
+        from forums import cache
         from forums.selectors import panels, topics
         from forums.services.posting import open_discussion
 
@@ -24,3 +25,4 @@ class ForumsConfig(AppConfig):
         discussions.register_provider(open_discussion)
         DATA_EXPORTERS["forums"] = panels.export_member_data
         PUBLIC_MEDIA_DIRS.add("forums")
+        cache.connect_signals()

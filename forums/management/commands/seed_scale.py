@@ -306,7 +306,7 @@ def seed(*, posts: int, members: int, log: Any = print) -> dict[str, int]:
                 """CREATE TEMP TABLE seed_plan ON COMMIT DROP AS
                    WITH sizes AS (
                      SELECT g AS k, CASE WHEN g = 1 THEN %(big)s ELSE 1 + (g * 7919) %% 9 END AS n
-                     FROM generate_series(1, %(posts)s / 3) g
+                     FROM generate_series(1::bigint, %(posts)s / 3) g
                    ), cum AS (
                      SELECT k, n, sum(n) OVER (ORDER BY k) - n AS before FROM sizes
                    )
