@@ -121,6 +121,8 @@ def _text(content: str) -> Token:
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     if tag == "img" and attribute == "src":
         return value if value.startswith(("https://", "/media/")) else None
+    if attribute == "href" and value.startswith("//"):
+        return f"https:{value}"  # protocol-relative: spell the scheme out
     if attribute == "class":
         kept = [c for c in value.split() if _SAFE_CLASS.match(c)]
         return " ".join(kept) or None

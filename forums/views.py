@@ -92,6 +92,7 @@ def _list_page(
     pinned_ids = {t.pk for t in pinned}
     page.items = [t for t in page.items if t.pk not in pinned_ids]
     shown = pinned + page.items
+    selectors.attach_community(ctx, shown)
     follow_level = ""
     if ctx.member is not None and (category or tag):
         if category:
@@ -146,7 +147,7 @@ def tag(request: Request, slug: str, tag: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def topic_create(request: MemberRequest, slug: str) -> HttpResponse:
     ctx = access_community(request.user, slug, need="read")
-    categories = [c for c in selectors.visible_categories(ctx) if permissions.can_post_in(ctx, c)]
+    categories = selectors.visible_categories(ctx)
     initial: dict[str, Any] = {}
     wanted = request.GET.get("category")
     for c in categories:

@@ -82,6 +82,13 @@ def list_topics(
     return paginate_keyset(qs, order=LIST_ORDERS[view], cursor=cursor, size=size)
 
 
+def attach_community(ctx: CommunityContext, topics: list[Topic]) -> None:
+    """Set the community already fetched on each row (URLs need its slug: no query)."""
+    for topic in topics:
+        topic.community = ctx.community
+        topic.category.community = ctx.community
+
+
 def list_pinned(ctx: CommunityContext, categories: list[Category]) -> list[Topic]:
     return list(_topics(ctx, categories).filter(pinned_at__isnull=False).order_by("-pinned_at")[:5])
 

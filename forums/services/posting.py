@@ -59,6 +59,11 @@ def render_body(body: str, community: Community) -> Rendered:
     return render_markdown(body, resolve_mentions=mention_resolver(community))
 
 
+def clean_text(text: str) -> str:
+    """Drop control characters (NUL and the like) but keep newlines and tabs."""
+    return "".join(ch for ch in text or "" if ch in "\n\t" or ord(ch) >= 32)
+
+
 def _check_text(title: str | None, body: str) -> None:
     errors: dict[str, str] = {}
     if title is not None:
@@ -149,6 +154,7 @@ def create_topic(
         raise deny(_("You cannot post in this category."))
     if kind not in TopicKind.values:
         raise ValidationError({"kind": _("Choose a discussion or a question.")})
+    title, body = clean_text(title), clean_text(body)
     _check_text(title, body)
     body = attach_image(body, image)
     now = timezone.now()
@@ -228,6 +234,7 @@ def reply(
         raise deny(_("You cannot reply here."))
     if reply_to is not None and (reply_to.topic_id != topic.pk or reply_to.deleted_at):
         raise ValidationError(_("You can only reply to a post of this topic."))
+    body = clean_text(body)
     _check_text(None, body)
     body = attach_image(body, image)
     now = timezone.now()
@@ -299,6 +306,8 @@ def edit_post(
     if not permissions.can_edit(ctx, topic, post):
         raise deny(_("You cannot edit this post."))
     editing_title = post.number == 1 and title is not None
+    body = clean_text(body)
+    title = clean_text(title) if title is not None else None
     _check_text(title if editing_title else None, body)
     new_title = " ".join(title.split()) if editing_title and title else topic.title
     if body == post.body and new_title == topic.title and tags is None:

@@ -311,7 +311,7 @@ class TestReactions:
         assert post.reaction_counts == {"👍": 2, "💡": 1}
         assert Reaction.objects.count() == 3
         assert notes(forum.alice) == [("forums.reaction", 3)]
-        assert [e.payload for e in events("forums.reaction_added")][0] == {
+        assert events("forums.reaction_added")[0].payload == {
             "post_id": post.pk,
             "topic_id": post.topic_id,
             "emoji": "👍",
