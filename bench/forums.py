@@ -206,9 +206,11 @@ def _serve(database: str, opts: dict[str, object]) -> subprocess.Popen[bytes]:
     return process
 
 
-def _get(conn: http.client.HTTPConnection | None, path: str, cookie: str) -> tuple[object, int]:
+def _get(
+    conn: http.client.HTTPConnection | None, path: str, cookie: str, timeout: float = 30
+) -> tuple[object, int]:
     if conn is None:
-        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=timeout)
     headers = {"Accept-Language": "fr", "Accept-Encoding": "identity"}
     if cookie:
         headers["Cookie"] = cookie
@@ -254,7 +256,7 @@ def _load_process(path: str, cookie: str, threads: int, seconds: float, out: obj
 def _measure(page: Page, cookie: str, opts: dict[str, object]) -> dict[str, float]:
     # Warm up (caches, connections), then measure with 2 processes of clients.
     for _ in range(20):
-        _get(None, page.path, cookie if page.member else "")
+        _get(None, page.path, cookie if page.member else "", timeout=180)
     queue: multiprocessing.Queue[tuple[list[float], int]] = multiprocessing.Queue()
     clients = int(opts["clients"])  # type: ignore[call-overload]
     seconds = float(opts["seconds"])  # type: ignore[arg-type]
@@ -318,7 +320,7 @@ def main() -> None:
             results[page.label] = _measure(page, cookie, opts)
     finally:
         server.terminate()
-        server.wait(10)
+        server.wait(60)
     bare = results["bare view"]["rps"]
     print(
         f"\n{'page':<36}{'req/s':>8}{'ratio':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
