@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from community.models import User
 
 PAGE_SIZE = 20
+SEARCH_CANDIDATES = 400
 NEW_TOPIC_DAYS = 7
 
 
@@ -303,6 +304,11 @@ def search_posts(
         When(language="en", then=headline("body", text, "en")),
         default=headline("body", text, "fr"),
     )
+    # Ranking every match of a common word over a million posts costs seconds: rank the
+    # most recent SEARCH_CANDIDATES matches (the planner walks the primary key backwards
+    # for common words, the GIN index for rare ones), best first among them.
+    recent = qs.order_by("-id").values("pk")[:SEARCH_CANDIDATES]
+    qs = Post.objects.filter(pk__in=recent).select_related("topic__category", "community", "author")
     rows = list(qs.annotate(score=rank(text), snippet=snippet).order_by("-score", "-id")[:limit])
     for row in rows:
         row.snippet_html = highlight(row.snippet)  # type: ignore[attr-defined]
