@@ -28,6 +28,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 8765
@@ -49,7 +50,7 @@ def _options() -> dict[str, object]:
             if isinstance(opts[name], bool):
                 opts[name] = True
             else:
-                opts[name] = type(opts[name])(args[i + 1])
+                opts[name] = type(opts[name])(args[i + 1])  # type: ignore[call-arg]
     return opts
 
 
@@ -100,7 +101,8 @@ def _pages(member_cookie: str) -> tuple[list[Page], dict[str, object]]:
 
     topics = Topic.objects.filter(community__slug=SLUG)
     big = topics.order_by("-post_count").values("pk", "last_number").first()
-    assert big is not None, "no seeded community: run seed_scale"
+    if big is None:
+        raise SystemExit("No seeded community: run seed_scale first.")
     base = f"/c/{SLUG}/forums/"
     topic = f"{base}t/{big['pk']}/"
     last = f"{topic}?after={big['last_number'] - 20}"
@@ -132,7 +134,8 @@ def _member_session() -> tuple[str, object]:
         .order_by("member_id")
         .first()
     )
-    assert membership is not None
+    if membership is None:
+        raise SystemExit("No member in the seeded community.")
     client = Client()
     client.force_login(membership.member.user, backend=settings.AUTHENTICATION_BACKENDS[0])
     return client.cookies[settings.SESSION_COOKIE_NAME].value, client
@@ -154,7 +157,8 @@ def _query_counts(pages: list[Page], member_client: object) -> dict[str, int]:
         cache.clear()
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(page.path)  # type: ignore[attr-defined]
-        assert response.status_code == 200, (page.path, response.status_code)
+        if response.status_code != 200:
+            raise SystemExit(f"{page.path} answered {response.status_code}")
         counts[page.label] = len(ctx.captured_queries)
     return counts
 
@@ -230,13 +234,13 @@ def _load_process(path: str, cookie: str, threads: int, seconds: float, out: obj
     deadline = time.perf_counter() + seconds
 
     def run() -> None:
-        conn = None
+        conn: Any = None
         mine: list[float] = []
         bad = 0
         while time.perf_counter() < deadline:
             start = time.perf_counter()
             try:
-                conn, status = _get(conn, path, cookie)  # type: ignore[assignment]
+                conn, status = _get(conn, path, cookie)
             except (OSError, http.client.HTTPException):
                 conn, status = None, 0
             mine.append(time.perf_counter() - start)

@@ -131,7 +131,9 @@ def _thaw(request: HttpRequest, text: str) -> HttpResponse:
     return response
 
 
-def anonymous_page(scope: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def anonymous_page(
+    scope: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Serve the view from the anonymous cache (see the module's docstring). The view's
     URL must have ``slug``, and ``pk`` (the topic) for topic pages."""
 
@@ -188,7 +190,11 @@ def connect_signals() -> None:
         community = instance._state.fields_cache.get("community")
         if community is not None:
             return str(community.slug)
-        return Community.objects.filter(pk=instance.community_id).values_list("slug", flat=True).first()
+        return (
+            Community.objects.filter(pk=instance.community_id)
+            .values_list("slug", flat=True)
+            .first()
+        )
 
     def on_post(sender: Any, instance: Post, **kwargs: Any) -> None:
         topic_changed(instance.topic_id, community_slug(instance))

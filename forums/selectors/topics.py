@@ -309,7 +309,9 @@ def search_posts(
     # for common words, the GIN index for rare ones), best first among them.
     recent = qs.order_by("-id").values("pk")[:SEARCH_CANDIDATES]
     qs = Post.objects.filter(pk__in=recent).select_related("topic__category", "community", "author")
-    rows = list(qs.annotate(score=rank(text), snippet=snippet).order_by("-score", "-id")[:limit])
+    rows: list[Post] = list(
+        qs.annotate(score=rank(text), snippet=snippet).order_by("-score", "-id")[:limit]
+    )
     for row in rows:
         row.snippet_html = highlight(row.snippet)  # type: ignore[attr-defined]
     return rows

@@ -40,7 +40,9 @@ def test_seed_scale_counters_agree_with_the_rows(settings: Any) -> None:
     big = topics.order_by("-post_count").first()
     assert big is not None and big.post_count == 100  # a quarter of a small run
     for topic in topics:
-        numbers = list(posts.filter(topic=topic).order_by("number").values_list("number", flat=True))
+        numbers = list(
+            posts.filter(topic=topic).order_by("number").values_list("number", flat=True)
+        )
         assert numbers == list(range(1, len(numbers) + 1))
         assert topic.post_count == len(numbers) == topic.last_number == topic.reply_count + 1
         last = posts.get(topic=topic, number=topic.last_number)

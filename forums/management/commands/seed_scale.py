@@ -29,40 +29,286 @@ EMAIL_DOMAIN = "scale.example"
 BIG_TOPIC_POSTS = 5000
 PHRASES = 4000
 
-FIRST_NAMES = (
-    "Camille Léa Hugo Nora Yanis Inès Lucas Chloé Adam Jade Louis Manon Malik Sarah Tom "
-    "Lina Jules Zoé Noah Emma Samir Alice Enzo Maya Amir Julie Théo Anna Karim Clara"
-).split()
-LAST_NAMES = (
-    "Martin Bernard Dubois Thomas Robert Richard Petit Durand Leroy Moreau Simon Laurent "
-    "Lefebvre Michel Garcia David Bertrand Roux Vincent Fournier Morel Girard Andre Mercier"
-).split()
-FR_WORDS = (
-    "apprenant apprenants apprenante formation formateur formatrice atelier ateliers "
-    "évaluation évaluations compétence compétences exercice exercices projet projets "
-    "tutorat mentorat entraide cours séance séances classe virtuelle tableur posture "
-    "pédagogie pédagogique ressource ressources question réponse réponses groupe groupes "
-    "stage stages alternance entreprise métier métiers outil outils méthode méthodes "
-    "retour retours motivation progression objectif objectifs certification jury dossier "
-    "oral écrit module modules parcours plateforme vidéo lecture synthèse débat idée "
-    "idées conseil conseils difficulté difficultés réussite échec révision révisions "
-    "calendrier planning rythme autonomie collaboration communauté partage partager "
-    "apprendre comprendre expliquer préparer réviser présenter corriger proposer "
-    "le la les un une des du de et pour avec dans sur mais donc aussi très bien "
-    "vraiment souvent toujours parfois notre votre leur chaque plusieurs"
-).split()
-EN_WORDS = (
-    "learner learners learning training trainer workshop workshops assessment skill "
-    "skills exercise exercises project projects tutoring mentoring mentor peer course "
-    "session sessions classroom spreadsheet teaching resource resources question answer "
-    "answers group groups internship company job tool tools method methods feedback "
-    "motivation progress goal goals certificate exam portfolio presentation module "
-    "modules pathway platform video reading summary debate idea ideas advice difficulty "
-    "success failure revision calendar schedule pace autonomy collaboration community "
-    "sharing share learn understand explain prepare review present correct suggest "
-    "the a an of and for with in on but so also very well really often always sometimes "
-    "our your their each several"
-).split()
+FIRST_NAMES = [
+    "Camille",
+    "Léa",
+    "Hugo",
+    "Nora",
+    "Yanis",
+    "Inès",
+    "Lucas",
+    "Chloé",
+    "Adam",
+    "Jade",
+    "Louis",
+    "Manon",
+    "Malik",
+    "Sarah",
+    "Tom",
+    "Lina",
+    "Jules",
+    "Zoé",
+    "Noah",
+    "Emma",
+    "Samir",
+    "Alice",
+    "Enzo",
+    "Maya",
+    "Amir",
+    "Julie",
+    "Théo",
+    "Anna",
+    "Karim",
+    "Clara",
+]
+LAST_NAMES = [
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefebvre",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+    "Morel",
+    "Girard",
+    "Andre",
+    "Mercier",
+]
+FR_WORDS = [
+    "apprenant",
+    "apprenants",
+    "apprenante",
+    "formation",
+    "formateur",
+    "formatrice",
+    "atelier",
+    "ateliers",
+    "évaluation",
+    "évaluations",
+    "compétence",
+    "compétences",
+    "exercice",
+    "exercices",
+    "projet",
+    "projets",
+    "tutorat",
+    "mentorat",
+    "entraide",
+    "cours",
+    "séance",
+    "séances",
+    "classe",
+    "virtuelle",
+    "tableur",
+    "posture",
+    "pédagogie",
+    "pédagogique",
+    "ressource",
+    "ressources",
+    "question",
+    "réponse",
+    "réponses",
+    "groupe",
+    "groupes",
+    "stage",
+    "stages",
+    "alternance",
+    "entreprise",
+    "métier",
+    "métiers",
+    "outil",
+    "outils",
+    "méthode",
+    "méthodes",
+    "retour",
+    "retours",
+    "motivation",
+    "progression",
+    "objectif",
+    "objectifs",
+    "certification",
+    "jury",
+    "dossier",
+    "oral",
+    "écrit",
+    "module",
+    "modules",
+    "parcours",
+    "plateforme",
+    "vidéo",
+    "lecture",
+    "synthèse",
+    "débat",
+    "idée",
+    "idées",
+    "conseil",
+    "conseils",
+    "difficulté",
+    "difficultés",
+    "réussite",
+    "échec",
+    "révision",
+    "révisions",
+    "calendrier",
+    "planning",
+    "rythme",
+    "autonomie",
+    "collaboration",
+    "communauté",
+    "partage",
+    "partager",
+    "apprendre",
+    "comprendre",
+    "expliquer",
+    "préparer",
+    "réviser",
+    "présenter",
+    "corriger",
+    "proposer",
+    "le",
+    "la",
+    "les",
+    "un",
+    "une",
+    "des",
+    "du",
+    "de",
+    "et",
+    "pour",
+    "avec",
+    "dans",
+    "sur",
+    "mais",
+    "donc",
+    "aussi",
+    "très",
+    "bien",
+    "vraiment",
+    "souvent",
+    "toujours",
+    "parfois",
+    "notre",
+    "votre",
+    "leur",
+    "chaque",
+    "plusieurs",
+]
+EN_WORDS = [
+    "learner",
+    "learners",
+    "learning",
+    "training",
+    "trainer",
+    "workshop",
+    "workshops",
+    "assessment",
+    "skill",
+    "skills",
+    "exercise",
+    "exercises",
+    "project",
+    "projects",
+    "tutoring",
+    "mentoring",
+    "mentor",
+    "peer",
+    "course",
+    "session",
+    "sessions",
+    "classroom",
+    "spreadsheet",
+    "teaching",
+    "resource",
+    "resources",
+    "question",
+    "answer",
+    "answers",
+    "group",
+    "groups",
+    "internship",
+    "company",
+    "job",
+    "tool",
+    "tools",
+    "method",
+    "methods",
+    "feedback",
+    "motivation",
+    "progress",
+    "goal",
+    "goals",
+    "certificate",
+    "exam",
+    "portfolio",
+    "presentation",
+    "module",
+    "modules",
+    "pathway",
+    "platform",
+    "video",
+    "reading",
+    "summary",
+    "debate",
+    "idea",
+    "ideas",
+    "advice",
+    "difficulty",
+    "success",
+    "failure",
+    "revision",
+    "calendar",
+    "schedule",
+    "pace",
+    "autonomy",
+    "collaboration",
+    "community",
+    "sharing",
+    "share",
+    "learn",
+    "understand",
+    "explain",
+    "prepare",
+    "review",
+    "present",
+    "correct",
+    "suggest",
+    "the",
+    "a",
+    "an",
+    "of",
+    "and",
+    "for",
+    "with",
+    "in",
+    "on",
+    "but",
+    "so",
+    "also",
+    "very",
+    "well",
+    "really",
+    "often",
+    "always",
+    "sometimes",
+    "our",
+    "your",
+    "their",
+    "each",
+    "several",
+]
 CATEGORIES = [
     ("Entraide", "entraide"),
     ("Outils numériques", "outils"),
@@ -73,13 +319,48 @@ CATEGORIES = [
     ("Methods in English", "methods"),
     ("Annonces", "annonces"),
 ]
-TAGS = (
-    "tableur python excel oral écrit jury stage alternance cv entretien motivation "
-    "projet groupe évaluation rubrique portfolio vidéo podcast lecture synthèse "
-    "mathématiques français anglais numérique sécurité accessibilité inclusion "
-    "handicap mentorat tutorat planning révision examen certification réseau "
-    "linkedin veille ia chatgpt moodle"
-).split()
+TAGS = [
+    "tableur",
+    "python",
+    "excel",
+    "oral",
+    "écrit",
+    "jury",
+    "stage",
+    "alternance",
+    "cv",
+    "entretien",
+    "motivation",
+    "projet",
+    "groupe",
+    "évaluation",
+    "rubrique",
+    "portfolio",
+    "vidéo",
+    "podcast",
+    "lecture",
+    "synthèse",
+    "mathématiques",
+    "français",
+    "anglais",
+    "numérique",
+    "sécurité",
+    "accessibilité",
+    "inclusion",
+    "handicap",
+    "mentorat",
+    "tutorat",
+    "planning",
+    "révision",
+    "examen",
+    "certification",
+    "réseau",
+    "linkedin",
+    "veille",
+    "ia",
+    "chatgpt",
+    "moodle",
+]
 
 
 class Command(BaseCommand):
@@ -139,11 +420,26 @@ def reset() -> None:
                 [topic_ct, cid],
             )
             for table, column in (
-                ("forums_reaction", "post_id IN (SELECT id FROM forums_post WHERE community_id = %s)"),
-                ("forums_postrevision", "post_id IN (SELECT id FROM forums_post WHERE community_id = %s)"),
-                ("forums_topicread", "topic_id IN (SELECT id FROM forums_topic WHERE community_id = %s)"),
-                ("forums_topicfollow", "topic_id IN (SELECT id FROM forums_topic WHERE community_id = %s)"),
-                ("forums_categoryfollow", "category_id IN (SELECT id FROM forums_category WHERE community_id = %s)"),
+                (
+                    "forums_reaction",
+                    "post_id IN (SELECT id FROM forums_post WHERE community_id = %s)",
+                ),
+                (
+                    "forums_postrevision",
+                    "post_id IN (SELECT id FROM forums_post WHERE community_id = %s)",
+                ),
+                (
+                    "forums_topicread",
+                    "topic_id IN (SELECT id FROM forums_topic WHERE community_id = %s)",
+                ),
+                (
+                    "forums_topicfollow",
+                    "topic_id IN (SELECT id FROM forums_topic WHERE community_id = %s)",
+                ),
+                (
+                    "forums_categoryfollow",
+                    "category_id IN (SELECT id FROM forums_category WHERE community_id = %s)",
+                ),
                 ("forums_tagfollow", "community_id = %s"),
             ):
                 cur.execute(f"DELETE FROM {table} WHERE {column}", [cid])  # noqa: S608
@@ -152,7 +448,11 @@ def reset() -> None:
                 "WHERE community_id = %s",
                 [cid],
             )
-            cur.execute("UPDATE forums_post SET reply_to_id = NULL WHERE community_id = %s AND reply_to_id IS NOT NULL", [cid])
+            cur.execute(
+                "UPDATE forums_post SET reply_to_id = NULL "
+                "WHERE community_id = %s AND reply_to_id IS NOT NULL",
+                [cid],
+            )
             cur.execute("DELETE FROM forums_post WHERE community_id = %s", [cid])
             cur.execute("DELETE FROM forums_topic WHERE community_id = %s", [cid])
         from community.models import Community, User
@@ -629,7 +929,10 @@ def seed(*, posts: int, members: int, log: Any = print) -> dict[str, int]:
             t0 = time.perf_counter()
             for definition in dropped:
                 cur.execute(definition)
-            log(f"  {'indexes rebuilt':<34} {len(dropped):>10,}      {time.perf_counter() - t0:6.1f} s")
+            log(
+                f"  {'indexes rebuilt':<34} {len(dropped):>10,}      "
+                f"{time.perf_counter() - t0:6.1f} s"
+            )
     with connection.cursor() as cur:
         t0 = time.perf_counter()
         for table in (
