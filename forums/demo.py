@@ -9,7 +9,7 @@ Idempotent: a community that already has forum categories is left alone.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TextIO
+from typing import Any, TextIO
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -21,7 +21,7 @@ from forums.models import Category, Post, Topic
 from forums.services import engagement, posting
 from forums.services.notifications import fan_out_post
 
-CATEGORIES = {
+CATEGORIES: dict[str, list[tuple[str, str, str, str, list[str]]]] = {
     "reseau-formateurs": [
         (
             "pratiques",
@@ -76,7 +76,7 @@ CATEGORIES = {
 # (community, category, author index, kind, title, body, tags, days ago,
 #  replies [(author index, body, reply to number or None)], accepted reply number or None,
 #  reactions [(post number, member index, emoji)])
-TOPICS = [
+TOPICS: list[tuple[Any, ...]] = [
     (
         "reseau-formateurs",
         "entraide",

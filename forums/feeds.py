@@ -14,7 +14,7 @@ from community.models.communities import Visibility
 from forums.models import Category, Post
 
 
-class CategoryFeed(Feed):  # type: ignore[type-arg]
+class CategoryFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request: HttpRequest, slug: str, category: str) -> Category:

@@ -3,6 +3,8 @@ queries)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.utils import timezone
 
@@ -66,7 +68,7 @@ def can_delete(ctx: CommunityContext, topic: Topic, post: Post) -> bool:
         return False
     if post.number == 1 and topic.reply_count > 0:
         return False
-    window = timezone.timedelta(hours=settings.FORUMS_DELETE_WINDOW_HOURS)
+    window = timedelta(hours=settings.FORUMS_DELETE_WINDOW_HOURS)
     return timezone.now() - post.created_at <= window
 
 

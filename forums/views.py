@@ -95,6 +95,7 @@ def _list_page(
     selectors.attach_community(ctx, shown)
     follow_level = ""
     if ctx.member is not None and (category or tag):
+        row: CategoryFollow | TagFollow | None
         if category:
             row = CategoryFollow.objects.filter(member=ctx.member, category=category).first()
         else:
@@ -102,7 +103,7 @@ def _list_page(
                 member=ctx.member, community=ctx.community, tag=tag
             ).first()
         follow_level = row.level if row else FollowLevel.NORMAL
-    context = {
+    context: dict[str, Any] = {
         "categories": categories,
         "category": category,
         "tag": tag,
@@ -206,7 +207,7 @@ def topic_detail(request: Request, slug: str, pk: int) -> HttpResponse:
         last_seen = page.posts[-1].number
         if my_read is None or last_seen > my_read:
             posting.mark_read(member=ctx.member, topic=topic, number=last_seen)
-    context = {
+    context: dict[str, Any] = {
         "topic": topic,
         "page": page,
         "can_reply": permissions.can_reply(ctx, topic),
@@ -537,7 +538,12 @@ def search(request: Request, slug: str | None = None) -> HttpResponse:
         if ctx and data["category"]:
             filters.category = selectors.get_category(ctx, categories, data["category"])
         results = selectors.search_posts(request.user, text, filters)
-    context = {"form": form, "results": results, "text": text, "categories": categories}
+    context: dict[str, Any] = {
+        "form": form,
+        "results": results,
+        "text": text,
+        "categories": categories,
+    }
     if ctx is None:
         return render(request, "forums/search.html", context)
     return render_community(request, "forums/search.html", ctx, tab=TAB, **context)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -125,7 +126,7 @@ def read_states(member: Member | None, topics: list[Topic]) -> dict[int, ReadSta
             "topic_id", "last_read_number"
         )
     )
-    recent = timezone.now() - timezone.timedelta(days=NEW_TOPIC_DAYS)
+    recent = timezone.now() - timedelta(days=NEW_TOPIC_DAYS)
     states = {}
     for topic in topics:
         last = reads.get(topic.pk)

@@ -3,6 +3,8 @@ so that posting writes a fixed number of rows whatever the number of followers."
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -76,7 +78,11 @@ def fan_out_post(*, post_id: int) -> int:
             "category": topic.category.name,
         }
         sent = 0
-        common = {"actor": post.author, "community": topic.community, "target": post}
+        common: dict[str, Any] = {
+            "actor": post.author,
+            "community": topic.community,
+            "target": post,
+        }
         if mentioned:
             sent += notify(
                 recipients=mentioned, kind=activity.MENTION.key, payload=payload, **common
