@@ -35,7 +35,10 @@ NEW_TOPIC_DAYS = 7
 def visible_categories(ctx: CommunityContext) -> list[Category]:
     """The community's categories this person may read, in order (one query)."""
     rows = Category.objects.filter(community=ctx.community).order_by("position", "name")
-    return [c for c in rows if permissions.can_see_category(ctx, c)]
+    visible = [c for c in rows if permissions.can_see_category(ctx, c)]
+    for category in visible:  # their addresses need the community's slug: no query each
+        category.community = ctx.community
+    return visible
 
 
 def get_category(ctx: CommunityContext, categories: list[Category], slug: str) -> Category:
@@ -50,7 +53,7 @@ def _topics(ctx: CommunityContext, categories: list[Category]) -> QuerySet[Topic
         community=ctx.community,
         category_id__in=[c.pk for c in categories],
         deleted_at__isnull=True,
-    ).select_related("category", "author", "last_poster")
+    ).select_related("category__community", "author", "last_poster")
 
 
 LIST_ORDERS = {

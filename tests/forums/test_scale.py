@@ -263,3 +263,23 @@ def test_a_post_written_by_a_service_shows_up(
     make_reply(topic, body="Écrit par un service.")
     assert "Écrit par un service." in anonymous.get(_topic_url(topic)).content.decode()
     assert posting  # the services are what the forums engineer's tests cover
+
+
+def test_topic_list_queries_do_not_grow_with_the_number_of_categories(
+    forum: Forum, make_topic: Callable[..., Topic], client_as: Callable[[Member], Client]
+) -> None:
+    home = reverse("forums:home", kwargs={"slug": forum.community.slug})
+    make_topic(title="Dans Général")
+    client = client_as(forum.alice)
+    client.get(home)
+    with CaptureQueriesContext(connection) as one:
+        client.get(home)
+    for i in range(4):
+        category = Category.objects.create(
+            community=forum.community, name=f"Catégorie {i}", slug=f"cat-{i}", position=2 + i
+        )
+        make_topic(title=f"Sujet {i}", category=category)
+    with CaptureQueriesContext(connection) as five:
+        response = client.get(home)
+    assert response.text.count('class="list-row topic-row') == 5
+    assert len(five) == len(one) <= 12
