@@ -283,3 +283,65 @@ def test_topic_list_queries_do_not_grow_with_the_number_of_categories(
         response = client.get(home)
     assert response.text.count('class="list-row topic-row') == 5
     assert len(five) == len(one) <= 12
+
+
+def test_member_pages_share_post_fragments_but_keep_their_own_state(
+    forum: Forum,
+    make_topic: Callable[..., Topic],
+    make_reply: Callable[..., Post],
+    client_as: Callable[[Member], Client],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    topic = make_topic(body="Premier message.")
+    make_reply(topic, body="Deuxième message.")
+    bob, animator = client_as(forum.bob), client_as(forum.animator)
+    react = _post_url("post-react", topic, 1)
+    for client in (bob, animator):
+        html = client.get(_topic_url(topic)).content.decode()
+        assert "Premier message." in html and "Deuxième message." in html
+        assert 'aria-pressed="true"' not in html
+    with django_capture_on_commit_callbacks(execute=True):
+        assert bob.post(react, {"emoji": "💡"}).status_code == 302
+    bob_html = bob.get(_topic_url(topic)).content.decode()
+    assert bob_html.count('aria-pressed="true"') == 1
+    animator_html = animator.get(_topic_url(topic)).content.decode()
+    assert 'aria-pressed="true"' not in animator_html
+    # The animator sees the edit link on every post, Bob only on his own reply.
+    assert animator_html.count("/edit/") >= 2
+    assert bob_html.count("/edit/") == 1
+    # Each page carries its own CSRF token in the cached forms.
+    token = bob.cookies["csrftoken"].value if "csrftoken" in bob.cookies else None
+    assert "\x00" not in bob_html
+    assert token is None or 'name="csrfmiddlewaretoken"' in bob_html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as(forum.alice).post(
+            _post_url("post-edit", topic, 1),
+            {"title": topic.title, "body": "Premier message corrigé.", "tags": "", "reason": ""},
+        )
+    assert response.status_code == 302
+    assert "Premier message corrigé." in animator.get(_topic_url(topic)).content.decode()
+
+
+def test_forms_in_cached_fragments_pass_the_csrf_check(
+    forum: Forum, make_topic: Callable[..., Topic], django_capture_on_commit_callbacks: Any
+) -> None:
+    import re
+
+    from django.conf import settings
+
+    topic = make_topic()
+    for _ in range(2):  # the second page is made of cached fragments
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(forum.bob.user, backend=settings.AUTHENTICATION_BACKENDS[0])
+        html = client.get(_topic_url(topic)).content.decode()
+        form = html[html.index(f'action="{_post_url("post-react", topic, 1)}"') :]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+        assert token is not None
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                _post_url("post-react", topic, 1),
+                {"emoji": "👍", "on": "1", "csrfmiddlewaretoken": token.group(1)},
+            )
+        assert response.status_code == 302
+        Reaction.objects.filter(post__topic=topic).delete()
+        Post.objects.filter(topic=topic).update(reaction_counts={})
