@@ -65,11 +65,11 @@ def cached_post(context: template.Context) -> SafeString:
     text = cache.get(key)
     if text is None:
         with context.push():
-            html = str(tpl.render(context))  # type: ignore[arg-type]
+            html = str(tpl.render(context))
         text = html
         for token in set(_CSRF_RE.findall(html)):
             text = text.replace(token, CSRF_MARK)
         cache.set(key, text, PAGE_TTL)
     if CSRF_MARK in text:
         text = text.replace(CSRF_MARK, str(context.get("csrf_token", "")))
-    return mark_safe(text)  # noqa: S308 (our own rendering of _post.html)
+    return mark_safe(text)  # our own rendering of _post.html
