@@ -104,7 +104,7 @@ TOPICS: list[tuple[Any, ...]] = [
             (
                 4,
                 "> un sondage à main levée qui se transforme en débat mouvant\n\nTesté "
-                "hier avec mes apprenants : ça change tout. Merci @claire-martin !",
+                "hier avec mes apprenants : ça change tout. Merci @chloe-simon !",
                 2,
             ),
         ],

@@ -55,6 +55,7 @@ class CategoryFeed(Feed):
         )
         for post in posts:
             post.community = community
+            post.topic.community = community
         return posts
 
     def item_title(self, item: Post) -> str:

@@ -287,9 +287,11 @@ def reply(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
                     return render(request, "forums/_reply_done.html", data)
                 return redirect(post.get_absolute_url())
     if request.htmx and request.method == "POST":
+        # htmx swaps only successful responses: the form comes back with its messages
+        # and the typed text as a 200 fragment.
         data = community_context_vars(ctx)
         data.update({"topic": topic, "reply_form": form, "can_reply": True})
-        return render(request, "forums/_reply_form.html", data, status=status)
+        return render(request, "forums/_reply_form.html", data)
     return render_community(
         request,
         "forums/reply_form.html",

@@ -7,23 +7,22 @@ from typing import Any
 from community.models import Member
 from community.permissions import CommunityContext, can_read_community
 from forums.models import Post, Topic
-from forums.selectors.topics import visible_categories
+from forums.selectors.topics import readable_categories
 
 
 def overview_panel(ctx: CommunityContext) -> dict[str, Any] | None:
     """The latest discussions on the community's front page (2 queries)."""
     if not can_read_community(ctx):
         return None
-    categories = visible_categories(ctx)
     topics = list(
         Topic.objects.filter(
-            community=ctx.community,
-            category_id__in=[c.pk for c in categories],
-            deleted_at__isnull=True,
+            readable_categories(ctx), community=ctx.community, deleted_at__isnull=True
         )
         .select_related("category")
         .order_by("-last_post_at", "-id")[:5]
     )
+    for topic in topics:
+        topic.community = ctx.community
     return {"community": ctx.community, "topics": topics}
 
 

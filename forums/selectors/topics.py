@@ -41,6 +41,17 @@ def visible_categories(ctx: CommunityContext) -> list[Category]:
     return visible
 
 
+def readable_categories(ctx: CommunityContext, prefix: str = "category__") -> Q:
+    """A filter on topics (or anything with a category) for the categories this person
+    may read, without fetching them (role restrictions)."""
+    if can_animate(ctx):
+        return Q()
+    readable = Q(**{f"{prefix}allowed_roles": []})
+    if ctx.role:
+        readable |= Q(**{f"{prefix}allowed_roles__contains": [ctx.role]})
+    return readable
+
+
 def get_category(ctx: CommunityContext, categories: list[Category], slug: str) -> Category:
     for category in categories:
         if category.slug == slug:

@@ -91,6 +91,8 @@ def test_highlight_escapes_everything_but_the_marks() -> None:
 
 def test_discussion_provider_contract() -> None:
     calls = []
+    previous = discussions.get_provider()  # forums registers one in ready()
+    discussions.register_provider(None)  # type: ignore[arg-type]
     assert discussions.open_discussion(target=None) is None
 
     def provider(**kwargs: object) -> str:
@@ -102,4 +104,4 @@ def test_discussion_provider_contract() -> None:
         assert discussions.open_discussion(target="r", title="T") == "/t/1/"
         assert calls == [{"target": "r", "title": "T"}]
     finally:
-        discussions.register_provider(None)  # type: ignore[arg-type]
+        discussions.register_provider(previous)  # type: ignore[arg-type]

@@ -421,8 +421,9 @@ class TestQueryCounts:
         community, animator = build(n)
         client = client_for(animator)
         # 10 for the page itself, plus one query per overview panel of community life
-        # (next events, new resources, surveys to answer).
-        with django_assert_max_num_queries(13):  # type: ignore[operator]
+        # (next events, new resources, surveys to answer) and of the forums (latest
+        # discussions).
+        with django_assert_max_num_queries(14):  # type: ignore[operator]
             assert client.get(community.get_absolute_url()).status_code == 200
 
     def test_directory(

@@ -175,3 +175,46 @@ def test_data_export_has_the_members_posts(forum: Forum, make_topic: Any) -> Non
     data = DATA_EXPORTERS["forums"](forum.alice)
     assert [t["title"] for t in data["topics"]] == ["Mon sujet"]
     assert [p["number"] for p in data["posts"]] == [1]
+
+
+def test_overview_panel_respects_role_restrictions(forum: Forum, make_topic: Any) -> None:
+    from forums.selectors.panels import overview_panel
+
+    make_topic(title="Public")
+    make_topic(by=forum.animator, category=forum.staff_only, title="Équipe seulement")
+    member = overview_panel(get_community_context(forum.bob.user, forum.community))
+    animator = overview_panel(get_community_context(forum.animator.user, forum.community))
+    assert member is not None and animator is not None
+    assert [t.title for t in member["topics"]] == ["Public"]
+    assert [t.title for t in animator["topics"]] == ["Équipe seulement", "Public"]
+
+
+def test_notifications_read_well_in_both_languages(
+    forum: Forum, make_topic: Any, make_reply: Any, client_for: ClientFor
+) -> None:
+    from django.utils import translation
+
+    from community.notifications import get_kind
+    from forums.services import engagement
+
+    topic = make_topic(kind="question", body="Question pour @bob")
+    answer = make_reply(topic, by=forum.bob)
+    engagement.set_reaction(post=answer, by=forum.animator, emoji="🎉", on=True)
+    engagement.set_reaction(post=answer, by=forum.alice, emoji="👍", on=True)
+    engagement.accept_answer(post=answer, by=forum.alice)
+    rows = {n.kind: n for n in Notification.objects.filter(recipient=forum.bob)}
+    with translation.override("en"):
+        texts = {k: get_kind(k).describe(n) for k, n in rows.items()}
+    assert texts == {
+        "forums.mention": "Alice Martin mentioned you in “Comment animer un atelier ?”",
+        "forums.reaction": "Alice Martin and 1 other reacted to your post in “Comment animer un atelier ?”",
+        "forums.answer_accepted": "Alice Martin accepted your answer to “Comment animer un atelier ?”",
+    }
+    with translation.override("fr"):
+        assert get_kind("forums.answer_accepted").describe(rows["forums.answer_accepted"]) == (
+            "Alice Martin a accepté votre réponse à « Comment animer un atelier ? »"
+        )
+    page = client_for(forum.bob).get(
+        reverse("community:notifications"), headers={"accept-language": "en"}
+    )
+    assert "accepted your answer" in page.text

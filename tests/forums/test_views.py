@@ -535,3 +535,68 @@ def test_forums_tab_is_in_the_community_navigation(forum: Forum, client_for: Cli
 def test_member_count_unchanged(forum: Forum) -> None:
     # Fixture sanity: three members in the community.
     assert MembershipFactory._meta.model.objects.filter(community=forum.community).count() == 3
+
+
+def test_feed_and_overview_queries_do_not_grow(
+    forum: Forum, make_topic: Any, client_for: ClientFor, django_assert_max_num_queries: Any
+) -> None:
+    for i in range(6):
+        make_topic(title=f"Sujet {i}")
+    client = client_for(None)
+    with django_assert_max_num_queries(4):
+        assert client.get(url("category-feed", forum, category="general")).status_code == 200
+    detail = reverse("community:community-detail", kwargs={"slug": forum.community.slug})
+    client.get(detail)
+    with django_assert_max_num_queries(14):
+        assert client.get(detail).status_code == 200
+
+
+def test_htmx_reply_with_errors_returns_the_form_with_the_text(
+    forum: Forum, make_topic: Any, client_for: ClientFor
+) -> None:
+    topic = make_topic()
+    Membership.objects.filter(member=forum.bob).update(
+        silenced_until=timezone.now() + timedelta(days=1)
+    )
+    response = client_for(forum.bob).post(
+        url("reply", forum, pk=topic.pk),
+        {"body": "Texte gardé"},
+        headers={"HX-Request": "true", **EN},
+    )
+    assert response.status_code == 200 and 'id="reply-box"' in response.text
+    assert "You have been silenced" in response.text and "Texte gardé" in response.text
+    assert Post.objects.filter(topic=topic).count() == 1
+
+
+def test_topic_list_loads_more_by_htmx_and_by_link(forum: Forum, client_for: ClientFor) -> None:
+    bulk_topics(forum, 25)
+    client = client_for(forum.bob)
+    first = client.get(url("home", forum), headers=EN).text
+    assert first.count('class="list-row topic-row') == 20 and 'id="topics-more"' in first
+    cursor = first.split('hx-get="?after=', 1)[1].split('"', 1)[0]
+    more = client.get(url("home", forum) + f"?after={cursor}", headers={"HX-Request": "true"})
+    assert more.text.count('class="list-row topic-row') == 5 and "<html" not in more.text
+    assert "Sujet 24" in more.text and 'id="topics-more"' not in more.text
+    plain = client.get(url("home", forum) + f"?after={cursor}").text
+    assert "<html" in plain and "Sujet 24" in plain
+
+
+def test_tag_follow_by_htmx(forum: Forum, make_topic: Any, client_for: ClientFor) -> None:
+    from forums.models import TagFollow
+
+    make_topic(tags=("excel",))
+    client = client_for(forum.bob)
+    response = client.post(
+        url("tag-follow", forum, tag="excel"), {"level": "watching"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200 and 'value="watching" selected' in response.text
+    assert TagFollow.objects.get(member=forum.bob).level == "watching"
+    assert (
+        client.post(url("tag-follow", forum, tag="nope"), {"level": "watching"}).status_code == 404
+    )
+    assert client.post(url("tag-follow", forum, tag="excel"), {"level": "loud"}).status_code == 404
+    assert (
+        client_for(None).post(url("tag-follow", forum, tag="excel"), {"level": "muted"}).status_code
+        == 302
+    )
+    assert TagFollow.objects.count() == 1
