@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "community.middleware.MemberMiddleware",
+    "forums.cache.ForumWritesMiddleware",  # the forums' anonymous page cache
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -302,6 +303,8 @@ SECURE_CSP = {
 # --- The platform's own settings -------------------------------------------------------
 # Demo data (seed_demo) may only be created where this is on; never in production.
 ALLOW_DEMO_DATA = env.bool("ALLOW_DEMO_DATA", default=DEBUG)
+# bench/: serve /bench/bare/ (the cheapest Django view, the ceiling the pages are compared to).
+BENCH_VIEWS = env.bool("BENCH_VIEWS", default=False)
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-learners-2026")
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)
 ACCOUNT_ALLOW_SIGNUPS = env.bool("ACCOUNT_ALLOW_SIGNUPS", default=True)

@@ -12,7 +12,10 @@ class ForumsConfig(AppConfig):
         from community.navigation import CommunityTab, Panel, register_overview_panel, register_tab
         from community.selectors.members import DATA_EXPORTERS
         from community.uploads import PUBLIC_MEDIA_DIRS
-        from forums import activity  # noqa: F401  (verbs and notification kinds)
+        from forums import (
+            activity,  # noqa: F401  (verbs and notification kinds)
+            cache,
+        )
         from forums.selectors import panels, topics
         from forums.services.posting import open_discussion
 
@@ -29,3 +32,6 @@ class ForumsConfig(AppConfig):
         from forums import moderation
 
         moderation.register()
+
+        # Anonymous page cache: version stamps bumped by writes (forums/cache.py).
+        cache.connect_signals()

@@ -23,6 +23,7 @@ from community.models import Member
 from community.models.moderation import ModerationAction
 from community.moderation import FlaggableType, register_flaggable
 from community.services.moderation import check_animator, log_action
+from forums import cache as forum_cache
 from forums.models import Category, Post, Topic, TopicFollow
 
 # --- Posts as flaggable content -----------------------------------------------------------------
@@ -32,11 +33,13 @@ def _hide(post: Post, reason: str) -> None:
     now = timezone.now()
     Post.objects.filter(pk=post.pk).update(hidden_at=now, hidden_reason=reason[:200])
     post.hidden_at, post.hidden_reason = now, reason[:200]
+    forum_cache.topic_changed(post.topic_id, post.community.slug)
 
 
 def _restore(post: Post) -> None:
     Post.objects.filter(pk=post.pk).update(hidden_at=None, hidden_reason="")
     post.hidden_at, post.hidden_reason = None, ""
+    forum_cache.topic_changed(post.topic_id, post.community.slug)
 
 
 def _edit(post: Post, text: str, by: Member | None, reason: str) -> None:
@@ -124,6 +127,8 @@ def move_topic(*, topic: Topic, by: Member, category: Category, reason: str = ""
     )
     Topic.objects.filter(pk=topic.pk).update(category=category)
     topic.category = category
+    forum_cache.topic_changed(topic.pk)
+    forum_cache.community_changed(topic.community.slug, structure=True)
     log_action(
         by=by,
         action=ModerationAction.MOVE,
@@ -171,6 +176,9 @@ def merge_topics(*, source: Topic, into: Topic, by: Member, reason: str = "") ->
         last_post_at=max(into.last_post_at, source.last_post_at),
     )
     Topic.objects.filter(pk=source.pk).update(deleted_at=now, accepted_post=None)
+    forum_cache.topic_changed(source.pk)
+    forum_cache.topic_changed(into.pk)
+    forum_cache.community_changed(into.community.slug, structure=True)
     if source.category_id != into.category_id:
         Category.objects.filter(pk=source.category_id).update(
             topic_count=Greatest(F("topic_count") - 1, 0),

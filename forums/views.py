@@ -20,6 +20,7 @@ from community.permissions import can_animate, can_contribute
 from community.selectors.communities import access_community
 from community.views._helpers import community_context_vars, render_community
 from forums import forms, permissions
+from forums.cache import anonymous_page
 from forums.models import (
     CategoryFollow,
     FollowLevel,
@@ -123,12 +124,14 @@ def _list_page(
 
 
 @require_GET
+@anonymous_page("list")
 def home(request: Request, slug: str) -> HttpResponse:
     view = request.GET.get("view", "latest")
     return _list_page(request, slug, view=view if view in VIEWS else "latest")
 
 
 @require_GET
+@anonymous_page("list")
 def category(request: Request, slug: str, category: str) -> HttpResponse:
     view = request.GET.get("view", "latest")
     view = view if view in ("latest", "unanswered", "solved") else "latest"
@@ -136,6 +139,7 @@ def category(request: Request, slug: str, category: str) -> HttpResponse:
 
 
 @require_GET
+@anonymous_page("list")
 def tag(request: Request, slug: str, tag: str) -> HttpResponse:
     return _list_page(request, slug, tag_slug=tag)
 
@@ -190,6 +194,7 @@ def topic_create(request: MemberRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@anonymous_page("topic")
 def topic_detail(request: Request, slug: str, pk: int) -> HttpResponse:
     ctx, topic = selectors.access_topic(request.user, slug, pk)
     after = _int(request.GET.get("after"))

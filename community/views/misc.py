@@ -29,6 +29,11 @@ def admin_mfa_required(request: Request) -> HttpResponse:
 
 
 @require_GET
+def bench_bare(request: Request) -> HttpResponse:
+    """The cheapest view of the project (only with BENCH_VIEWS=1): bench/ compares pages to it."""
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
 def favicon(request: Request) -> HttpResponse:
     # Resolved per request: the hashed static name exists only after collectstatic.
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))

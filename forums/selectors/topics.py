@@ -28,13 +28,17 @@ if TYPE_CHECKING:
     from community.models import User
 
 PAGE_SIZE = 20
+SEARCH_CANDIDATES = 400
 NEW_TOPIC_DAYS = 7
 
 
 def visible_categories(ctx: CommunityContext) -> list[Category]:
     """The community's categories this person may read, in order (one query)."""
     rows = Category.objects.filter(community=ctx.community).order_by("position", "name")
-    return [c for c in rows if permissions.can_see_category(ctx, c)]
+    visible = [c for c in rows if permissions.can_see_category(ctx, c)]
+    for category in visible:  # their addresses need the community's slug: no query each
+        category.community = ctx.community
+    return visible
 
 
 def readable_categories(ctx: CommunityContext, prefix: str = "category__") -> Q:
@@ -60,7 +64,7 @@ def _topics(ctx: CommunityContext, categories: list[Category]) -> QuerySet[Topic
         community=ctx.community,
         category_id__in=[c.pk for c in categories],
         deleted_at__isnull=True,
-    ).select_related("category", "author", "last_poster")
+    ).select_related("category__community", "author", "last_poster")
 
 
 LIST_ORDERS = {
@@ -315,6 +319,11 @@ def search_posts(
         When(language="en", then=headline("body", text, "en")),
         default=headline("body", text, "fr"),
     )
+    # Ranking every match of a common word over a million posts costs seconds: rank the
+    # most recent SEARCH_CANDIDATES matches (the planner walks the primary key backwards
+    # for common words, the GIN index for rare ones), best first among them.
+    recent = qs.order_by("-id").values("pk")[:SEARCH_CANDIDATES]
+    qs = Post.objects.filter(pk__in=recent).select_related("topic__category", "community", "author")
     rows: list[Post] = list(
         qs.annotate(score=rank(text), snippet=snippet).order_by("-score", "-id")[:limit]
     )

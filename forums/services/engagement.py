@@ -243,6 +243,9 @@ def set_topic_state(
     value = timezone.now() if on else None
     Topic.objects.filter(pk=topic.pk).update(**{field: value})
     setattr(topic, field, value)
+    from forums import cache as forum_cache
+
+    forum_cache.topic_changed(topic.pk, topic.community.slug)  # the anonymous page cache
     log_action(
         by=by,
         action=action,
