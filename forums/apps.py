@@ -29,3 +29,8 @@ class ForumsConfig(AppConfig):
         from forums import moderation
 
         moderation.register()
+
+        # Sections of the monthly digest (community/newsletters.py).
+        from forums import newsletter
+
+        newsletter.register()
