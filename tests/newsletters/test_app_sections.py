@@ -104,7 +104,7 @@ def test_top_discussions_ranked_by_replies_and_reactions(place: Place) -> None:
     assert part.index("Sujet animé") < part.index("Sujet calme")
     assert "2 réponses, 0 réaction" in part and "0 réponse, 1 réaction" in part
     assert "Personne n’a répondu" not in part and "Trop ancien" not in part
-    assert f"http://testserver/c/{c.slug}/forums/t/{busy.pk}/" in part or "https://" in part
+    assert f'href="http://testserver/c/{c.slug}/forums/t/{busy.pk}/"' in part
 
 
 def test_top_discussions_nothing_qualifies(place: Place) -> None:
@@ -169,7 +169,7 @@ def test_unanswered_questions_matching_followed_tags_or_taught_skills(place: Pla
     assert "Formule RECHERCHEV ?" in part and "Quel micro ?" in part
     for absent in ("Sans rapport", "Déjà répondu", "Ma propre question", "Une discussion"):
         assert absent not in part
-    assert f"/c/{c.slug}/forums/t/{q1.pk}/" in part or q1.title in part
+    assert f'href="http://testserver/c/{c.slug}/forums/t/{q1.pk}/"' in part
     # muted follows do not count; nothing matches Bob (he asked them all)
     TagFollow.objects.filter(member=place.alice).update(level="muted")
     d = digest(place.alice, c)
@@ -211,10 +211,10 @@ def test_recognition_badges_and_kudos_of_the_period(place: Place) -> None:
     d = digest(place.alice, c)
     assert d is not None
     assert "Votre reconnaissance ce mois-ci" in d.html
-    assert "Pilier" in d.html and "/badges/pilier/" in d.html
+    assert "Pilier" in d.html and 'href="http://testserver/badges/pilier/"' in d.html
     assert "Révoqué" not in d.html and "Ancien" not in d.html
     assert "De la part de Bob Leroy" in d.html and "« Merci ! »" in d.html
-    assert f"/c/{c.slug}/recognition/" in d.html
+    assert f'href="http://testserver/c/{c.slug}/recognition/"' in d.html
     place.alice.preferred_language = "en"
     place.alice.save()
     d = digest(place.alice, c)
