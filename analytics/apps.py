@@ -21,3 +21,8 @@ class AnalyticsConfig(AppConfig):
                 visible=can_view_dashboard,
             )
         )
+
+        # A section of the monthly digest (community/newsletters.py).
+        from analytics import newsletter
+
+        newsletter.register()

@@ -35,3 +35,8 @@ class ForumsConfig(AppConfig):
 
         # Anonymous page cache: version stamps bumped by writes (forums/cache.py).
         cache.connect_signals()
+
+        # Sections of the monthly digest (community/newsletters.py).
+        from forums import newsletter
+
+        newsletter.register()

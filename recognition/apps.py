@@ -26,3 +26,8 @@ class RecognitionConfig(AppConfig):
             Panel("recognition", "recognition/_profile_panel.html", selectors.profile_panel, 10)
         )
         DATA_EXPORTERS["recognition"] = selectors.export_member_data
+
+        # A section of the monthly digest (community/newsletters.py).
+        from recognition import newsletter
+
+        newsletter.register()
