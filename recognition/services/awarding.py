@@ -283,18 +283,18 @@ def run_backfill(*, badge_ids: list[int] | None = None, full: bool = True) -> di
             # shrinks when rows are deleted, so the members to re-check are the current
             # holders (revocations) and the members with new activity (grants, revivals).
             # Many of them: one full pass is cheaper than a long member list.
-            members = set(_members_with_activity_since(sorted(rule.listens_to()), since))
-            members |= set(
+            recheck = set(_members_with_activity_since(sorted(rule.listens_to()), since))
+            recheck |= set(
                 BadgeGrant.objects.filter(
                     badge=badge, revoked_at__isnull=True, manual=False
                 ).values_list("member_id", flat=True)
             )
-            if len(members) > REVOCABLE_MEMBERS_MAX:
+            if len(recheck) > REVOCABLE_MEMBERS_MAX:
                 out[badge.slug] = evaluate_badge(badge, backfill=True)
             else:
                 out[badge.slug] = (
-                    evaluate_badge(badge, member_ids=sorted(members), backfill=True)
-                    if members
+                    evaluate_badge(badge, member_ids=sorted(recheck), backfill=True)
+                    if recheck
                     else Outcome()
                 )
         elif rule.target_expr:
