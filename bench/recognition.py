@@ -325,6 +325,8 @@ def main() -> None:
         reverse("recognition:mine")
         if not reuse:
             _populate(members, posts)
+            if "--populate-only" in sys.argv:  # build the dataset once (with --keep)
+                return
             _backfill("Full backfill, first run (every rule for everyone, grants written)")
         if "--incremental-only" not in sys.argv:
             _backfill("Full backfill again (every rule for everyone, nothing new: the rules' cost)")

@@ -128,17 +128,63 @@ def counted(
 ) -> Rule:
     """The ``count``-th event of ``verbs`` concerning a member: granted at that event."""
 
+    # A member read from an indexed column ((verb, actor, time) or (for_member, verb,
+    # time)): each member's first events are read in order from the index.
+    indexed = not lateral and member in ("e.actor_id", FOR_MEMBER)
+
     def query(scope: Scope, params: dict[str, Any]) -> str:
-        # One sort of the verb's rows by (member, time): the n-th row of each member; the
-        # subject is read only for those rows.
+        filters = f"e.verb IN ({_in(verbs)}) AND {where} AND {scope.members(member)}"
+        if indexed:
+            # Per member, the first ``count`` events of each verb (index order, LIMIT),
+            # then the count-th of those: a few index entries per member instead of a
+            # sort of every row of the verb.
+            branches = " UNION ALL ".join(
+                f"""(SELECT e.id, e.occurred_at, e.community_id, e.payload
+                    FROM {ACTIVITY} e
+                    WHERE e.verb = '{verb}' AND {where} AND {member} = m.id
+                    ORDER BY e.occurred_at, e.id LIMIT %(count)s)"""  # noqa: S608
+                for verb in sorted(verbs)
+            )
+            return f"""
+                SELECT m.id AS member_id, s.occurred_at AS granted_at, '' AS target_key,
+                    {subject.replace("e.", "s.")} AS subject, s.community_id
+                FROM community_member m
+                CROSS JOIN LATERAL (
+                    SELECT * FROM ({branches}) u
+                    ORDER BY u.occurred_at, u.id OFFSET %(count)s - 1 LIMIT 1
+                ) s
+                WHERE {scope.members("m.id")}
+            """  # noqa: S608 - fragments are constants of this module
+        if int(params.get("count", count)) <= 1:
+            # The first event of each member: one sort of the verb's rows by (member,
+            # time), keeping the first row; the subject is read only for those rows.
+            return f"""
+                SELECT x.member_id, x.occurred_at AS granted_at, '' AS target_key,
+                    {subject.replace("e.", "s.")} AS subject, x.community_id
+                FROM (
+                    SELECT DISTINCT ON (1) {member} AS member_id, e.id, e.occurred_at,
+                        e.community_id
+                    FROM {ACTIVITY} e {lateral}
+                    WHERE {filters}
+                    ORDER BY 1, e.occurred_at, e.id
+                ) x
+                JOIN {ACTIVITY} s ON s.id = x.id
+            """  # noqa: S608 - fragments are constants of this module
+        # First the members who reach the count (a hash aggregate, no sort), then the
+        # n-th event, sorting only those members' rows.
         return f"""
+            WITH reached AS MATERIALIZED (
+                SELECT {member} AS member_id FROM {ACTIVITY} e {lateral}
+                WHERE {filters}
+                GROUP BY 1 HAVING count(*) >= %(count)s
+            )
             SELECT x.member_id, x.occurred_at AS granted_at, '' AS target_key,
                 {subject.replace("e.", "s.")} AS subject, x.community_id
             FROM (
                 SELECT {member} AS member_id, e.id, e.occurred_at, e.community_id,
                     row_number() OVER (PARTITION BY {member} ORDER BY e.occurred_at, e.id) AS n
                 FROM {ACTIVITY} e {lateral}
-                WHERE e.verb IN ({_in(verbs)}) AND {where} AND {scope.members(member)}
+                WHERE {filters} AND {member} IN (SELECT member_id FROM reached)
             ) x
             JOIN {ACTIVITY} s ON s.id = x.id
             WHERE x.n = %(count)s
@@ -371,22 +417,31 @@ def _tag_expert(scope: Scope, params: dict[str, Any]) -> str:
         else f"(e.actor_id = ANY(%(members)s) OR ({HAS_FOR_MEMBER} AND "
         f"{FOR_MEMBER} = ANY(%(members)s)))"
     )
+    tag_pre = "TRUE" if not params.get("tag") else "e.payload->'tags' ? %(tag)s"
+    # Aggregated twice: first per (member, tag list) over the rows (a hash aggregate, no
+    # JSON unnesting: a member's posts share few tag lists), then the lists are unnested
+    # once per group and summed per (member, tag).
     return f"""
-        SELECT member_id, max(occurred_at) AS granted_at, 'tag:' || tag AS target_key,
+        SELECT member_id, max(last_at) AS granted_at, 'tag:' || tag AS target_key,
             'tag:' || tag AS subject, min(community_id) AS community_id
         FROM (
-            SELECT {member} AS member_id, e.verb, e.occurred_at, e.community_id, t.tag
+            SELECT {member} AS member_id, e.payload->'tags' AS tags,
+                count(*) FILTER (WHERE e.verb = '{ANSWER_ACCEPTED}') AS answers,
+                count(*) FILTER (WHERE e.verb = '{REACTION_ADDED}') AS reactions,
+                count(*) FILTER (WHERE e.verb = '{POST_CREATED}') AS posts,
+                max(e.occurred_at) AS last_at, min(e.community_id) AS community_id
             FROM {ACTIVITY} e
-            CROSS JOIN LATERAL jsonb_array_elements_text(e.payload->'tags') AS t(tag)
             WHERE e.verb IN ('{POST_CREATED}', '{ANSWER_ACCEPTED}', '{REACTION_ADDED}')
-                AND {members} AND {tag_filter}
+                AND {members} AND {tag_pre}
                 AND NOT (e.verb = '{REACTION_ADDED}' AND e.actor_id = {FOR_MEMBER})
+                AND jsonb_typeof(e.payload->'tags') = 'array'
+            GROUP BY 1, 2
         ) ev
-        WHERE {scope.members("member_id")}
+        CROSS JOIN LATERAL jsonb_array_elements_text(ev.tags) AS t(tag)
+        WHERE {scope.members("member_id")} AND {tag_filter}
         GROUP BY member_id, tag
-        HAVING %(answer_points)s * count(*) FILTER (WHERE verb = '{ANSWER_ACCEPTED}')
-                + count(*) FILTER (WHERE verb = '{REACTION_ADDED}') >= %(min_score)s
-            AND count(*) FILTER (WHERE verb = '{POST_CREATED}') >= %(min_posts)s
+        HAVING %(answer_points)s * sum(answers) + sum(reactions) >= %(min_score)s
+            AND sum(posts) >= %(min_posts)s
     """  # noqa: S608
 
 

@@ -34,6 +34,8 @@ def notify_max_age() -> timedelta:
 
 
 BACKFILL_WORK_MEM = "256MB"
+# Above this many members to re-check, the nightly run evaluates a revocable rule in full.
+REVOCABLE_MEMBERS_MAX = 2000
 
 
 @dataclass
@@ -274,8 +276,27 @@ def run_backfill(*, badge_ids: list[int] | None = None, full: bool = True) -> di
         until = _last_event_id()
         rule = get_rule(badge.rule)
         since = badge.evaluated_until
-        if full or since is None or rule.revocable:
+        if full or since is None:
             out[badge.slug] = evaluate_badge(badge, backfill=True)
+        elif rule.revocable:
+            # Revocable (domain) rules: a score only grows with new events and only
+            # shrinks when rows are deleted, so the members to re-check are the current
+            # holders (revocations) and the members with new activity (grants, revivals).
+            # Many of them: one full pass is cheaper than a long member list.
+            recheck = set(_members_with_activity_since(sorted(rule.listens_to()), since))
+            recheck |= set(
+                BadgeGrant.objects.filter(
+                    badge=badge, revoked_at__isnull=True, manual=False
+                ).values_list("member_id", flat=True)
+            )
+            if len(recheck) > REVOCABLE_MEMBERS_MAX:
+                out[badge.slug] = evaluate_badge(badge, backfill=True)
+            else:
+                out[badge.slug] = (
+                    evaluate_badge(badge, member_ids=sorted(recheck), backfill=True)
+                    if recheck
+                    else Outcome()
+                )
         elif rule.target_expr:
             # Counted per target: only the targets with new events can reach the count.
             targets = _targets_since(rule, since)

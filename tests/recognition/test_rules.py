@@ -462,3 +462,33 @@ def test_incremental_backfill_of_a_per_post_rule_reads_only_posts_with_new_react
     BadgeGrant.objects.all().delete()
     awarding.run_backfill(full=True)
     assert _grants() == incremental
+
+
+def test_nightly_backfill_of_a_revocable_rule_rechecks_holders_and_new_activity(folks):
+    b = badge(
+        "tag_expert",
+        multiple=True,
+        rule_params={"min_score": 30, "min_posts": 3, "answer_points": 10},
+    )
+    _expert_activity(folks, "python", accepted=3, replies=3)  # score 30
+    awarding.run_backfill(full=False)  # first run: full (no watermark yet)
+    grants = BadgeGrant.objects.filter(badge=b)
+    assert list(grants.values_list("member_id", "target_key", "revoked_at")) == [
+        (folks.alice.pk, "tag:python", None)
+    ]
+    # un-accepting deletes the row (no new event): the holder is still re-checked
+    ActivityEvent.objects.filter(
+        verb="forums.answer_accepted", payload__tags=["python"]
+    ).first().delete()
+    outcome = awarding.run_backfill(full=False)
+    assert outcome["tag-expert"].revoked == 1
+    assert grants.get(target_key="tag:python").auto_revoked is True
+    # new activity of another member: granted by the nightly run
+    for _ in range(3):
+        pid = post(folks.carol, folks.community, tags=["excel"])
+        accept(folks.bob, folks.carol, folks.community, pid, tags=["excel"])
+    outcome = awarding.run_backfill(full=False)
+    assert (outcome["tag-expert"].granted, outcome["tag-expert"].revoked) == (1, 0)
+    assert sorted(grants.filter(revoked_at=None).values_list("member_id", "target_key")) == [
+        (folks.carol.pk, "tag:excel")
+    ]
