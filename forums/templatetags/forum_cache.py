@@ -123,10 +123,9 @@ def _row_keys(context: template.Context) -> dict[int, str]:
 def _state_parts(topic: Any, state: Any) -> tuple[str, str, str]:
     unread = getattr(state, "unread", 0) if state is not None else 0
     new = getattr(state, "new", False) if state is not None else False
-    if isinstance(state, dict):
-        unread, new = state.get("unread", 0), state.get("new", False)
     row_class = " list-row--unread" if unread or new else ""
     unread_qs = "?unread=1" if unread else ""
+    badge: str = ""
     if new:
         badge = format_html('<span class="badge badge--warning">{}</span>', _("New"))
     elif unread:
@@ -135,8 +134,6 @@ def _state_parts(topic: Any, state: Any) -> tuple[str, str, str]:
             topic.get_absolute_url(),
             ngettext("%(n)s unread", "%(n)s unread", unread) % {"n": unread},
         )
-    else:
-        badge = ""
     return row_class, unread_qs, str(badge)
 
 
@@ -145,8 +142,8 @@ def cached_topic_row(context: template.Context) -> SafeString:
     topic = context["t"]
     keys = _row_keys(context)
     key = keys.get(topic.pk)
-    rows: dict[str, str] = context.render_context.get("forums_rows", {})
-    text = rows.get(key) if key else None
+    rows: dict[str, str] = context.render_context.get("forums_rows") or {}
+    text: str | None = rows.get(key) if key else None
     if text is None:
         tpl = context.template.engine.get_template("forums/_topic_row.html")  # type: ignore[union-attr]
         with context.push(row_class=_ROW_CLASS, unread_qs=_UNREAD_QS, state_badge=_STATE_BADGE):
