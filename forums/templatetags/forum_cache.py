@@ -16,7 +16,10 @@ from typing import Any
 from django import template
 from django.core.cache import cache
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from forums.cache import _CSRF_RE, CSRF_MARK, PAGE_TTL, _stamp_key, stamps
 
@@ -73,3 +76,86 @@ def cached_post(context: template.Context) -> SafeString:
     if CSRF_MARK in text:
         text = text.replace(CSRF_MARK, str(context.get("csrf_token", "")))
     return mark_safe(text)  # our own rendering of _post.html
+
+
+# --- {% cached_topic_row %} ----------------------------------------------------------
+# A row of a topic list depends on the topic (its stamp is bumped by every change to the
+# topic or its posts), the community's structure stamp (categories), language and time
+# zone; never on the reader. The reader's read state (unread count, "new") is applied
+# outside the cached text, through three placeholders, so members share the fragments.
+
+_ROW_CLASS = "\x00rowclass\x00"
+_UNREAD_QS = "\x00unreadqs\x00"
+_STATE_BADGE = "\x00badge\x00"
+
+
+def _row_keys(context: template.Context) -> dict[int, str]:
+    """Fragment keys of every row of the page, computed once per page with one round
+    trip for the topic stamps."""
+    memo = context.render_context
+    keys: dict[int, str] | None = memo.get("forums_row_keys")
+    if keys is not None:
+        return keys
+    community = context["community"]
+    page = context.get("page")
+    topics = list(context.get("pinned") or ()) + list(getattr(page, "items", None) or ())
+    stamp_keys = [_stamp_key("structure", community.slug)] + [
+        _stamp_key("topic", t.pk) for t in topics
+    ]
+    found = cache.get_many(stamp_keys)
+    missing = [k for k in stamp_keys if k not in found]
+    if missing:
+        stamps(*missing)  # creates them
+        found.update(cache.get_many(missing))
+    tail = "|".join(
+        [translation.get_language() or "", timezone.get_current_timezone_name(), community.slug]
+    )
+    structure = str(found.get(stamp_keys[0], ""))
+    keys = {}
+    for t in topics:
+        raw = f"{structure}|{found.get(_stamp_key('topic', t.pk), '')}|{t.pk}|{tail}"
+        keys[t.pk] = "forums:row:" + hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
+    memo["forums_row_keys"] = keys
+    memo["forums_rows"] = cache.get_many(list(keys.values())) if keys else {}
+    return keys
+
+
+def _state_parts(topic: Any, state: Any) -> tuple[str, str, str]:
+    unread = getattr(state, "unread", 0) if state is not None else 0
+    new = getattr(state, "new", False) if state is not None else False
+    row_class = " list-row--unread" if unread or new else ""
+    unread_qs = "?unread=1" if unread else ""
+    badge: str = ""
+    if new:
+        badge = format_html('<span class="badge badge--warning">{}</span>', _("New"))
+    elif unread:
+        badge = format_html(
+            '<a class="badge badge--warning" href="{}?unread=1">{}</a>',
+            topic.get_absolute_url(),
+            ngettext("%(n)s unread", "%(n)s unread", unread) % {"n": unread},
+        )
+    return row_class, unread_qs, str(badge)
+
+
+@register.simple_tag(takes_context=True)
+def cached_topic_row(context: template.Context) -> SafeString:
+    topic = context["t"]
+    keys = _row_keys(context)
+    key = keys.get(topic.pk)
+    rows: dict[str, str] = context.render_context.get("forums_rows") or {}
+    text: str | None = rows.get(key) if key else None
+    if text is None:
+        tpl = context.template.engine.get_template("forums/_topic_row.html")  # type: ignore[union-attr]
+        with context.push(row_class=_ROW_CLASS, unread_qs=_UNREAD_QS, state_badge=_STATE_BADGE):
+            text = str(tpl.render(context))
+        if key:
+            cache.set(key, text, PAGE_TTL)
+    reads = context.get("reads") or {}
+    state = reads.get(topic.pk) if hasattr(reads, "get") else None
+    row_class, unread_qs, badge = _state_parts(topic, state)
+    text = (
+        text.replace(_ROW_CLASS, row_class)
+        .replace(_UNREAD_QS, unread_qs)
+        .replace(_STATE_BADGE, badge)
+    )
+    return mark_safe(text)  # our own rendering of _topic_row.html, escaped parts above

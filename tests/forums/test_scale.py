@@ -371,3 +371,37 @@ def test_moderation_through_the_services_shows_up_for_anonymous_visitors_at_once
     with django_capture_on_commit_callbacks(execute=True):
         set_topic_state(topic=topic, by=forum.animator, action="lock")
     assert "X-Forum-Cache" not in anonymous.get(_topic_url(topic))
+
+
+def _list_row(html: str, topic: Topic) -> str:
+    start = html.rindex('<li class="list-row topic-row', 0, html.index(f"/t/{topic.pk}/"))
+    return html[start : html.index("</li>", start)]
+
+
+def test_member_list_rows_are_shared_but_each_member_keeps_their_own_read_state(
+    forum: Forum,
+    make_topic: Callable[..., Topic],
+    make_reply: Callable[..., Post],
+    client_as: Callable[[Member], Client],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    topic = make_topic(title="Tableur partagé")
+    home = reverse("forums:home", kwargs={"slug": topic.community.slug})
+    bob, animator = client_as(forum.bob), client_as(forum.animator)
+    for client in (bob, animator):  # the second page is served from the cached row
+        row = _list_row(client.get(home).content.decode(), topic)
+        assert "list-row--unread" in row and "badge--warning" in row and "?unread=1" not in row
+    assert bob.get(_topic_url(topic)).status_code == 200  # Bob reads it
+    row = _list_row(bob.get(home).content.decode(), topic)
+    assert "list-row--unread" not in row and "badge--warning" not in row and "\x00" not in row
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as(forum.alice).post(
+            reverse("forums:reply", kwargs={"slug": topic.community.slug, "pk": topic.pk}),
+            {"body": "Une réponse."},
+        )
+    assert response.status_code == 302
+    bob_row = _list_row(bob.get(home).content.decode(), topic)
+    assert "1 réponse" in bob_row and "1 non lue" in bob_row and "?unread=1" in bob_row
+    animator_row = _list_row(animator.get(home).content.decode(), topic)
+    assert "1 réponse" in animator_row and "unread</a>" not in animator_row
+    assert "?unread=1" not in animator_row and "\x00" not in animator_row
