@@ -294,3 +294,31 @@ def export_member_data(member: Member) -> dict[str, Any]:
             for e in Endorsement.objects.filter(member=member).select_related("skill")
         ],
     }
+
+
+def mentorship_panel(ctx: Any, view: Any, viewer: Member | None) -> dict[str, Any] | None:
+    """On a mentorship's page: an "Endorse" link per skill the viewer may endorse (the
+    mentor of that direction, or an animator, while active or completed) and the
+    endorsements already given within that mentorship (1 query)."""
+    from community.permissions import can_animate
+    from mentoring.models import MentorshipStatus
+
+    m = view.mentorship
+    if viewer is None:
+        return None
+    endorsable = m.status in (MentorshipStatus.ACTIVE, MentorshipStatus.COMPLETED)
+    animator = can_animate(ctx)
+    pair = {m.member_a_id: m.member_a, m.member_b_id: m.member_b}
+    endorse = [
+        {"learner": pair[d.learner_id], "skill": d.skill}
+        for d in view.directions
+        if endorsable and d.learner_id != viewer.pk and (d.mentor_id == viewer.pk or animator)
+    ]
+    given = list(
+        Endorsement.objects.filter(mentorship=m, community=ctx.community)
+        .select_related("member", "skill", "endorser")
+        .order_by("-created_at", "-id")[:20]
+    )
+    if not endorse and not given:
+        return None
+    return {"endorse": endorse, "endorsements": given}
