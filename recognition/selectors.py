@@ -24,6 +24,7 @@ from recognition.models import (
     RecognitionPreference,
 )
 from recognition.rules import FORUM_CONTRIBUTIONS
+from recognition.subjects import attach_subject_urls
 
 
 def live_grants() -> QuerySet[BadgeGrant]:
@@ -48,6 +49,7 @@ def profile_panel(member: Member, viewer: Any, community_ids: list[int]) -> dict
         endorsements_qs = endorsements_qs.filter(community_id__in=community_ids)
     grants = list(grants_qs.order_by("-granted_at")[:200])
     kudos = list(kudos_qs.order_by("-created_at")[:5])
+    attach_subject_urls(viewer, kudos)
     endorsements = list(endorsements_qs.order_by("-level", "skill__slug")[:50])
     if not grants and not kudos and not endorsements:
         return None
@@ -108,7 +110,7 @@ def community_milestones(community: Community) -> list[dict[str, Any]]:
     return out
 
 
-def wall(community: Community, *, limit: int = 12) -> dict[str, Any]:
+def wall(community: Community, *, limit: int = 12, viewer: Any = None) -> dict[str, Any]:
     """Recent badges, kudos and endorsements of a community, without members who opted out
     (a bounded number of queries)."""
     hidden = _hidden_members().filter(member=OuterRef("member_id"))
@@ -128,6 +130,7 @@ def wall(community: Community, *, limit: int = 12) -> dict[str, Any]:
         .select_related("giver", "receiver")
         .order_by("-created_at", "-id")[:limit]
     )
+    attach_subject_urls(viewer, kudos)
     endorsements = list(
         Endorsement.objects.filter(community=community)
         .exclude(Exists(hidden))

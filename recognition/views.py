@@ -46,7 +46,7 @@ def _wall_page(request: Request, ctx: Any, *, form: KudosForm, status: int = 200
         ctx,
         tab=TAB,
         status=status,
-        wall=selectors.wall(ctx.community),
+        wall=selectors.wall(ctx.community, viewer=request.user),
         form=form,
         can_give=can_contribute(ctx),
         kudos_left=kudos.kudos_left_today(member) if member else 0,
