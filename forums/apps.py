@@ -40,3 +40,11 @@ class ForumsConfig(AppConfig):
         from forums import newsletter
 
         newsletter.register()
+
+        # Kudos about a post link to it, for viewers who may read it (recognition/subjects.py).
+        from django.apps import apps
+
+        if apps.is_installed("recognition"):
+            from recognition.subjects import register_subject
+
+            register_subject("post", topics.kudos_post_urls)

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from community.demo import PEOPLE, email_for
 from community.models import ActivityEvent, Community, Member
-from forums.models import Category, Post, Topic
+from forums.models import Category, Post, Reaction, Topic
 from forums.services import engagement, posting
 from forums.services.notifications import fan_out_post
 
@@ -248,18 +248,40 @@ def _member(index: int) -> Member:
     return Member.objects.get(user__email=email_for(first, last))
 
 
+# The topics' ages (in days) are spread over the last five months, so that the analytics
+# dashboards (computed by analytics/demo.py over six months) show a history, not one month.
+SPREAD_FACTOR = 10
+SPREAD_MAX_DAYS = 150
+
+
+def _spread(days: int) -> int:
+    """Topics of the last few days stay recent (this month has forum life too)."""
+    return days if days <= 3 else min(days * SPREAD_FACTOR, SPREAD_MAX_DAYS)
+
+
 def _backdate(topic: Topic, days: int) -> None:
-    start = timezone.now() - timedelta(days=days, hours=3)
+    """Move the topic, its posts, reactions and accepted answer, and their activity rows
+    (``occurred_at``), back in time together: the rows and their events agree."""
+    start = timezone.now() - timedelta(days=_spread(days), hours=3)
     posts = list(Post.objects.filter(topic=topic).order_by("number"))
     post_type = ContentType.objects.get_for_model(Post)
     for post in posts:
         when = start + timedelta(hours=5 * (post.number - 1))
         Post.objects.filter(pk=post.pk).update(created_at=when)
+        Reaction.objects.filter(post=post).update(created_at=when + timedelta(minutes=30))
         ActivityEvent.objects.filter(target_type=post_type, target_id=post.pk).update(
             occurred_at=when + timedelta(minutes=30)
         )
     last = start + timedelta(hours=5 * (len(posts) - 1))
     Topic.objects.filter(pk=topic.pk).update(created_at=start, last_post_at=last)
+    Topic.objects.filter(pk=topic.pk, solved_at__isnull=False).update(
+        solved_at=last + timedelta(minutes=30)
+    )
+    for event in ActivityEvent.objects.filter(
+        verb="forums.answer_accepted", payload__topic_id=topic.pk
+    ):
+        event.payload["question_created_at"] = start.isoformat()
+        event.save(update_fields=["payload"])
     ActivityEvent.objects.filter(
         target_type=ContentType.objects.get_for_model(Topic), target_id=topic.pk
     ).update(occurred_at=start)

@@ -31,6 +31,7 @@ from mentoring.models import (
     Skill,
     SkillDeclaration,
 )
+from mentoring.panels import render_mentorship_panels
 from mentoring.permissions import can_run_rounds, can_take_part
 from mentoring.selectors import find
 from mentoring.selectors import map as map_selectors
@@ -227,6 +228,7 @@ def _detail(
         "end_form": forms.EndForm(),
         "my_feedback": None,
         **m_selectors.get_mentorship_page(view),
+        "panels": render_mentorship_panels(ctx, view, request.member),
     }
     viewer_id = request.member.pk if request.member else None
     context["my_feedback"] = next(

@@ -10,6 +10,7 @@ class RecognitionConfig(AppConfig):
         from community.activity import register_listener
         from community.navigation import CommunityTab, Panel, register_profile_panel, register_tab
         from community.selectors.members import DATA_EXPORTERS
+        from mentoring.panels import register_mentorship_panel
         from recognition import (
             activity,  # noqa: F401  (verbs and notification kinds)
             selectors,
@@ -24,6 +25,9 @@ class RecognitionConfig(AppConfig):
         register_tab(CommunityTab("recognition", _("Recognition"), "recognition:wall", 50, "star"))
         register_profile_panel(
             Panel("recognition", "recognition/_profile_panel.html", selectors.profile_panel, 10)
+        )
+        register_mentorship_panel(
+            Panel("recognition", "recognition/_mentorship_panel.html", selectors.mentorship_panel)
         )
         DATA_EXPORTERS["recognition"] = selectors.export_member_data
 

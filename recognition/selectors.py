@@ -24,6 +24,7 @@ from recognition.models import (
     RecognitionPreference,
 )
 from recognition.rules import FORUM_CONTRIBUTIONS
+from recognition.subjects import attach_subject_urls
 
 
 def live_grants() -> QuerySet[BadgeGrant]:
@@ -48,6 +49,7 @@ def profile_panel(member: Member, viewer: Any, community_ids: list[int]) -> dict
         endorsements_qs = endorsements_qs.filter(community_id__in=community_ids)
     grants = list(grants_qs.order_by("-granted_at")[:200])
     kudos = list(kudos_qs.order_by("-created_at")[:5])
+    attach_subject_urls(viewer, kudos)
     endorsements = list(endorsements_qs.order_by("-level", "skill__slug")[:50])
     if not grants and not kudos and not endorsements:
         return None
@@ -108,7 +110,7 @@ def community_milestones(community: Community) -> list[dict[str, Any]]:
     return out
 
 
-def wall(community: Community, *, limit: int = 12) -> dict[str, Any]:
+def wall(community: Community, *, limit: int = 12, viewer: Any = None) -> dict[str, Any]:
     """Recent badges, kudos and endorsements of a community, without members who opted out
     (a bounded number of queries)."""
     hidden = _hidden_members().filter(member=OuterRef("member_id"))
@@ -128,6 +130,7 @@ def wall(community: Community, *, limit: int = 12) -> dict[str, Any]:
         .select_related("giver", "receiver")
         .order_by("-created_at", "-id")[:limit]
     )
+    attach_subject_urls(viewer, kudos)
     endorsements = list(
         Endorsement.objects.filter(community=community)
         .exclude(Exists(hidden))
@@ -294,3 +297,31 @@ def export_member_data(member: Member) -> dict[str, Any]:
             for e in Endorsement.objects.filter(member=member).select_related("skill")
         ],
     }
+
+
+def mentorship_panel(ctx: Any, view: Any, viewer: Member | None) -> dict[str, Any] | None:
+    """On a mentorship's page: an "Endorse" link per skill the viewer may endorse (the
+    mentor of that direction, or an animator, while active or completed) and the
+    endorsements already given within that mentorship (1 query)."""
+    from community.permissions import can_animate
+    from mentoring.models import MentorshipStatus
+
+    m = view.mentorship
+    if viewer is None:
+        return None
+    endorsable = m.status in (MentorshipStatus.ACTIVE, MentorshipStatus.COMPLETED)
+    animator = can_animate(ctx)
+    pair = {m.member_a_id: m.member_a, m.member_b_id: m.member_b}
+    endorse = [
+        {"learner": pair[d.learner_id], "skill": d.skill}
+        for d in view.directions
+        if endorsable and d.learner_id != viewer.pk and (d.mentor_id == viewer.pk or animator)
+    ]
+    given = list(
+        Endorsement.objects.filter(mentorship=m, community=ctx.community)
+        .select_related("member", "skill", "endorser")
+        .order_by("-created_at", "-id")[:20]
+    )
+    if not endorse and not given:
+        return None
+    return {"endorse": endorse, "endorsements": given}

@@ -46,7 +46,7 @@ def _wall_page(request: Request, ctx: Any, *, form: KudosForm, status: int = 200
         ctx,
         tab=TAB,
         status=status,
-        wall=selectors.wall(ctx.community),
+        wall=selectors.wall(ctx.community, viewer=request.user),
         form=form,
         can_give=can_contribute(ctx),
         kudos_left=kudos.kudos_left_today(member) if member else 0,
@@ -132,7 +132,10 @@ def endorse(request: MemberRequest, slug: str, handle: str) -> HttpResponse:
         and mentorship.directions.filter(mentor=request.member, learner=member).exists()
     ):
         raise PermissionDenied
-    form = EndorsementForm(request.POST or None)
+    initial = {}
+    if mentorship is not None and request.method == "GET":
+        initial["skill"] = request.GET.get("skill", "")[:100]
+    form = EndorsementForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         skill = Skill.objects.filter(slug=form.cleaned_data["skill"]).first()
         if skill is None:
@@ -152,6 +155,8 @@ def endorse(request: MemberRequest, slug: str, handle: str) -> HttpResponse:
                 form.add_error(None, error_messages(exc))
             else:
                 messages.success(request, _("Skill endorsed."))
+                if mentorship is not None:
+                    return redirect("mentoring:mentorship-detail", slug=slug, pk=mentorship.pk)
                 return redirect(_wall_url(slug))
     skills = Skill.objects.filter(merged_into__isnull=True)
     return render_community(

@@ -356,3 +356,23 @@ def search_section(user: Any, text: str, limit: int) -> Any:
 
 def can_moderate(ctx: CommunityContext) -> bool:
     return can_animate(ctx)
+
+
+def kudos_post_urls(viewer: Any, rows: list[Any]) -> dict[int, str]:
+    """For recognition's kudos about a post: the posts ``viewer`` may read (not hidden nor
+    deleted, in a readable community and category), in the kudos' community."""
+    from django.contrib.auth.models import AnonymousUser
+
+    user = viewer if viewer is not None else AnonymousUser()
+    scope, forbidden = _readable_scope(user)
+    wanted = Q()
+    for k in rows:
+        wanted |= Q(pk=k.about_id, community_id=k.community_id)
+    found = (
+        Post.objects.filter(wanted)
+        .filter(scope, hidden_at__isnull=True, deleted_at__isnull=True)
+        .filter(topic__deleted_at__isnull=True)
+        .exclude(topic__category_id__in=forbidden)
+        .select_related("community")
+    )
+    return {p.pk: p.get_absolute_url() for p in found}

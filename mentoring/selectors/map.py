@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.apps import apps
+from django.db.models import Count, IntegerField, Max, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 
 from community.models import Community, Member
 from community.models.communities import MembershipStatus
@@ -56,12 +58,32 @@ def _members(community: Community, site: str, team: str) -> QuerySet[Member]:
     return qs
 
 
+def _endorsed_level(community: Community) -> Any:
+    """The highest level recognition endorsed for the declaration's member and skill in
+    this community (a subquery, so the map keeps its query count), or 0."""
+    if not apps.is_installed("recognition"):
+        return Value(0, output_field=IntegerField())
+    endorsement = apps.get_model("recognition", "Endorsement")
+    best = (
+        endorsement.objects.filter(
+            community=community, member=OuterRef("member_id"), skill=OuterRef("skill_id")
+        )
+        .values("member")
+        .annotate(top=Max("level"))
+        .values("top")
+    )
+    return Coalesce(Subquery(best, output_field=IntegerField()), 0)
+
+
 def expertise_map(community: Community, *, site: str = "", team: str = "") -> dict[str, Any]:
+    """Counts per skill and level; a level a mentor or an animator endorsed counts as the
+    member's level when higher than the declared one."""
     counts = (
         SkillDeclaration.objects.filter(
             member__in=_members(community, site, team), skill__merged_into__isnull=True
         )
-        .values("skill_id", "kind", "level")
+        .annotate(effective=Greatest("level", _endorsed_level(community)))
+        .values("skill_id", "kind", "effective")
         .annotate(n=Count("id"))
         .order_by()
     )
@@ -73,7 +95,7 @@ def expertise_map(community: Community, *, site: str = "", team: str = "") -> di
             continue
         row = rows.setdefault(skill.pk, SkillRow(skill))
         if c["kind"] == DeclarationKind.TEACH:
-            row.teach_levels[c["level"] - 1] += c["n"]
+            row.teach_levels[c["effective"] - 1] += c["n"]
         else:
             row.learners += c["n"]
     ambassadors: dict[int, list[Member]] = {}
@@ -106,11 +128,14 @@ def expertise_map(community: Community, *, site: str = "", team: str = "") -> di
 def skill_people(
     community: Community, skill: Skill, *, site: str = "", team: str = ""
 ) -> dict[str, list[SkillDeclaration]]:
-    """The people behind a cell of the map (bounded lists)."""
+    """The people behind a cell of the map (bounded lists); ``endorsed`` is the level a
+    mentor or an animator endorsed (0 when none), ``effective`` the higher of the two."""
     base = (
         SkillDeclaration.objects.filter(skill=skill, member__in=_members(community, site, team))
         .select_related("member")
-        .order_by("-level", "member__display_name")
+        .annotate(endorsed=_endorsed_level(community))
+        .annotate(effective=Greatest("level", "endorsed"))
+        .order_by("-effective", "member__display_name")
     )
     return {
         "teach": list(base.filter(kind=DeclarationKind.TEACH)[:200]),

@@ -218,3 +218,27 @@ def test_notifications_read_well_in_both_languages(
         reverse("community:notifications"), headers={"accept-language": "en"}
     )
     assert "accepted your answer" in page.text
+
+
+def test_demo_topics_spread_over_months_with_their_events() -> None:
+    from datetime import timedelta
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from community import demo as community_demo
+    from community.models import ActivityEvent
+    from forums import demo
+
+    community_demo.seed(io.StringIO())
+    demo.seed(io.StringIO())
+    oldest = Topic.objects.order_by("created_at").first()
+    assert oldest is not None
+    age = timezone.now() - oldest.created_at
+    assert timedelta(days=90) < age < timedelta(days=152)
+    months = {t.created_at.strftime("%Y-%m") for t in Topic.objects.all()}
+    assert len(months) >= 3
+    post_type = ContentType.objects.get_for_model(Post)
+    for post in Post.objects.filter(topic=oldest):
+        for event in ActivityEvent.objects.filter(target_type=post_type, target_id=post.pk):
+            assert event.occurred_at == post.created_at + timedelta(minutes=30)

@@ -451,3 +451,45 @@ def test_pages_keep_a_constant_number_of_queries(
         assert (
             client_for(pair.animator).get(url("round-detail", pair, round_.pk)).status_code == 200
         )
+
+
+def test_expertise_map_counts_endorsed_levels(pair: Pair, client_for: ClientFor) -> None:
+    from recognition.models import Endorsement
+
+    # alice declares level 4 in speaking, an animator endorsed level 5; a lower endorsement
+    # (level 2 for bob, who declared 4 in Excel) does not lower the declared level; an
+    # endorsement in another community does not count here
+    Endorsement.objects.create(
+        member=pair.alice,
+        skill=pair.speaking,
+        level=5,
+        endorser=pair.animator,
+        community=pair.community,
+    )
+    Endorsement.objects.create(
+        member=pair.bob,
+        skill=pair.excel,
+        level=2,
+        endorser=pair.animator,
+        community=pair.community,
+    )
+    Endorsement.objects.create(
+        member=pair.bob,
+        skill=pair.excel,
+        level=5,
+        endorser=pair.alice,
+        community=CommunityFactory(),
+    )
+    client = client_for(pair.outsider)
+    response = client.get(url("map", pair), headers=EN)
+    levels = {r.skill.slug: r.teach_levels for b in response.context["domains"] for r in b.skills}
+    assert levels == {pair.speaking.slug: [0, 0, 0, 0, 1], pair.excel.slug: [0, 0, 0, 1, 0]}
+    response = client.get(url("map-skill", pair, pair.speaking.slug), headers=EN)
+    teach = response.context["teach"]
+    assert [(d.member_id, d.level, d.endorsed, d.effective) for d in teach] == [
+        (pair.alice.pk, 4, 5, 5)
+    ]
+    assert "level 5" in response.text and ">endorsed</span>" in response.text
+    response = client.get(url("map-skill", pair, pair.excel.slug), headers=EN)
+    assert [(d.member_id, d.effective) for d in response.context["teach"]] == [(pair.bob.pk, 4)]
+    assert ">endorsed</span>" in response.text  # bob's level 2 endorsement is still marked

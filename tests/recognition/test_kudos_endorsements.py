@@ -236,3 +236,47 @@ def test_animators_reach_the_endorsement_form_from_the_wall(folks, client_for):
     response = client_for(folks.animator).get(url, {"handle": "nobody"})
     assert response["Location"] == reverse("recognition:wall", args=[folks.community.slug])
     assert client_for(folks.alice).get(url, {"handle": folks.bob.handle}).status_code == 403
+
+
+def test_endorse_from_the_mentorship_page(folks, client_for, mentorship):
+    m, skill = mentorship
+    page = reverse("mentoring:mentorship-detail", args=[folks.community.slug, m.pk])
+    form_url = reverse("recognition:endorse", args=[folks.community.slug, folks.bob.handle])
+    link = f"{form_url}?mentorship={m.pk}&amp;skill={skill.slug}"
+    mentor = client_for(folks.alice)
+    response = mentor.get(page)
+    assert response.status_code == 200
+    assert link in response.content.decode()
+    assert "No skill endorsed in this mentorship yet." in response.content.decode()
+    # the learner sees no button; anyone else does not see the page at all
+    learner_page = client_for(folks.bob).get(page).content.decode()
+    assert form_url not in learner_page
+    assert client_for(folks.carol).get(page).status_code == 404
+    # the form comes prefilled with the mentorship and its skill
+    form = mentor.get(f"{form_url}?mentorship={m.pk}&skill={skill.slug}").content.decode()
+    assert f'name="mentorship" value="{m.pk}"' in form
+    assert f'name="skill" value="{skill.slug}"' in form
+    response = _endorse(
+        mentor, folks, folks.bob.handle, mentorship=m.pk, skill=skill.slug, level="3"
+    )
+    assert response.status_code == 302 and response["Location"] == page
+    e = Endorsement.objects.get()
+    assert (e.member, e.skill, e.level, e.endorser, e.mentorship) == (
+        folks.bob,
+        skill,
+        3,
+        folks.alice,
+        m,
+    )
+    shown = mentor.get(page).content.decode()
+    assert "Bob Leroy: Excel, level 3" in shown
+    assert "Bob Leroy: Excel, level 3" in client_for(folks.bob).get(page).content.decode()
+
+
+def test_no_endorse_button_while_the_mentorship_is_not_active(folks, client_for, mentorship):
+    m, _skill = mentorship
+    m.status = MentorshipStatus.ENDED
+    m.save(update_fields=["status"])
+    page = reverse("mentoring:mentorship-detail", args=[folks.community.slug, m.pk])
+    form_url = reverse("recognition:endorse", args=[folks.community.slug, folks.bob.handle])
+    assert form_url not in client_for(folks.alice).get(page).content.decode()

@@ -273,3 +273,84 @@ def test_personal_data_download_includes_recognition(folks):
     assert [b["badge"] for b in data["badges"]] == ["first-post"]
     assert data["kudos_received"][0]["message"] == "Bravo"
     assert data["kudos_given"] == [] and data["endorsements"] == []
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_kudos_link_to_their_subject_when_the_viewer_may_read_it(
+    folks, client_for, django_assert_max_num_queries, n
+):
+    from django.utils import timezone
+
+    from forums.models import Category
+    from forums.services import posting
+    from mentoring.models import MentoringSession, Mentorship, MentorshipStatus
+    from tests.life.factories import ResourceFactory
+
+    c = folks.community
+    general = Category.objects.create(community=c, name="General", slug="general")
+    staff = Category.objects.create(
+        community=c, name="Staff", slug="staff", allowed_roles=["animator"]
+    )
+
+    def topic(category: Any, title: str, by: Any = None) -> Any:
+        t = posting.create_topic(
+            community=c,
+            category=category,
+            by=by or folks.bob,
+            kind="discussion",
+            title=title,
+            body="Some words for the topic.",
+            tags=(),
+        )
+        return t.posts.get(number=1)
+
+    def thank(about: str, about_id: int, message: str) -> None:
+        Kudos.objects.create(
+            giver=folks.alice,
+            receiver=folks.bob,
+            community=c,
+            about=about,
+            about_id=about_id,
+            message=message,
+        )
+
+    for i in range(n):
+        thank("post", topic(general, f"Open topic {i}").pk, f"open {i}")
+    secret = topic(staff, "Staff topic", folks.animator)
+    thank("post", secret.pk, "staff")
+    hidden = topic(general, "Hidden topic")
+    hidden.hidden_at = timezone.now()
+    hidden.save(update_fields=["hidden_at"])
+    thank("post", hidden.pk, "hidden")
+    members_only = ResourceFactory(community=c, author=folks.bob, visibility="members")
+    thank("resource", members_only.pk, "resource")
+    a, b = sorted([folks.alice, folks.bob], key=lambda m: m.pk)
+    mentorship = Mentorship.objects.create(
+        community=c, member_a=a, member_b=b, status=MentorshipStatus.ACTIVE
+    )
+    session = MentoringSession.objects.create(
+        mentorship=mentorship, held_on=timezone.localdate(), duration_minutes=30, topic="t"
+    )
+    thank("session", session.pk, "session")
+    elsewhere = ResourceFactory(author=folks.bob)  # another community's resource
+    thank("resource", elsewhere.pk, "elsewhere")
+
+    def links(viewer: Any) -> set[str]:
+        url = reverse("recognition:wall", args=[c.slug])
+        with django_assert_max_num_queries(30):
+            response = client_for(viewer).get(url)
+        wall = {k.message: k.subject_url for k in response.context["wall"]["kudos"]}
+        assert wall["elsewhere"] is None and wall["hidden"] is None
+        return {message for message, subject in wall.items() if subject}
+
+    session_page = reverse("mentoring:mentorship-detail", args=[c.slug, mentorship.pk])
+    opened = {f"open {i}" for i in range(n)}
+    assert links(folks.carol) == opened | {"resource"}
+    assert links(folks.animator) == opened | {"resource", "staff"}
+    assert links(folks.alice) == opened | {"resource", "session"}
+    html = client_for(folks.alice).get(reverse("recognition:wall", args=[c.slug])).content
+    assert f'href="{session_page}"'.encode() in html
+    assert f'href="{members_only.get_absolute_url()}"'.encode() in html
+    # the profile panel links too, with the same rules
+    profile = client_for(folks.carol).get(folks.bob.get_absolute_url()).content.decode()
+    assert members_only.get_absolute_url() in profile and session_page not in profile
