@@ -81,6 +81,16 @@ def _key(item: Model, order: Sequence[str]) -> list[Any]:
     return values
 
 
+def first_keyset_page[T: Model](
+    rows: list[T], *, order: Sequence[str], size: int = 20
+) -> KeysetPage[T]:
+    """The first page from ``size + 1`` rows fetched in ``order`` (by a caller that
+    runs its own query, e.g. a prepared one)."""
+    items = rows[:size]
+    nxt = _encode(_key(items[-1], order), "n") if len(rows) > size else None
+    return KeysetPage(items=items, next_cursor=nxt, prev_cursor=None)
+
+
 def paginate_keyset[T: Model](
     queryset: QuerySet[T], *, order: Sequence[str], cursor: str | None, size: int = 20
 ) -> KeysetPage[T]:
@@ -88,9 +98,7 @@ def paginate_keyset[T: Model](
     decoded = _decode(cursor) if cursor else None
     if decoded is None:
         rows = list(queryset.order_by(*order)[: size + 1])
-        items = rows[:size]
-        nxt = _encode(_key(items[-1], order), "n") if len(rows) > size else None
-        return KeysetPage(items=items, next_cursor=nxt, prev_cursor=None)
+        return first_keyset_page(rows, order=order, size=size)
 
     values, direction = decoded
     if len(values) != len(order):

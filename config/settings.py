@@ -151,7 +151,7 @@ CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", default="learners") + os.environ.get(
 if REDIS_AVAILABLE:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "community.cache.RedisCache",
             "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             "TIMEOUT": 300,

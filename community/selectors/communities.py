@@ -12,6 +12,7 @@ from community.models import Community, Member, Membership
 from community.models.communities import MembershipStatus, Role, Visibility
 from community.pagination import KeysetPage, paginate_keyset
 from community.permissions import CommunityContext
+from community.prepared import Const, PreparedQuery
 from community.search import matches, name_prefix_query, rank
 
 if TYPE_CHECKING:
@@ -28,13 +29,29 @@ def _member_of(user: User | AnonymousUser) -> Member | None:
     return getattr(user, "member", None)
 
 
+# Run on every page inside a community: compiled once (community/prepared.py).
+_community_by_slug = PreparedQuery(
+    lambda slug: Community.objects.select_related("parent").filter(slug=slug)
+)
+_memberships_in = PreparedQuery(
+    lambda member, ids: Membership.objects.filter(member_id=member, community_id__in=ids)
+)
+_my_memberships = PreparedQuery(
+    lambda member, statuses: (
+        Membership.objects.filter(member_id=member, status__in=statuses)
+        .select_related("community", "community__parent")
+        .order_by("community__name")
+    )
+)
+
+
 def get_community_context(user: User | AnonymousUser, community: Community) -> CommunityContext:
     """The person's memberships in the community and its parent, in one query."""
     member = _member_of(user)
     membership = parent_membership = None
     if member is not None:
         ids = [community.pk] + ([community.parent_id] if community.parent_id else [])
-        for row in Membership.objects.filter(member=member, community_id__in=ids):
+        for row in _memberships_in.fetch(member=member.pk, ids=ids):
             if row.community_id == community.pk:
                 row.community = community
                 membership = row
@@ -57,7 +74,8 @@ def access_community(
     Invisible communities answer 404 (their existence is not revealed); visible ones that
     the person may not read or act in answer 403.
     """
-    community = Community.objects.select_related("parent").filter(slug=slug).first()
+    found = _community_by_slug.fetch(slug=slug)
+    community = found[0] if found else None
     if community is None:
         raise Http404(_("No such community."))
     ctx = get_community_context(user, community)
@@ -75,12 +93,8 @@ def access_community(
 
 
 def list_my_memberships(member: Member) -> list[Membership]:
-    return list(
-        Membership.objects.filter(
-            member=member, status__in=[MembershipStatus.ACTIVE, MembershipStatus.REQUESTED]
-        )
-        .select_related("community", "community__parent")
-        .order_by("community__name")
+    return _my_memberships.fetch(
+        member=member.pk, statuses=Const((MembershipStatus.ACTIVE, MembershipStatus.REQUESTED))
     )
 
 

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from community.models import Bookmark, Community, Member
 from community.models.communities import MembershipStatus, Role, Visibility
-from community.pagination import KeysetPage, paginate_keyset
+from community.pagination import KeysetPage, first_keyset_page, paginate_keyset
 from community.permissions import CommunityContext, can_animate, is_platform_admin
+from community.prepared import Const, PreparedQuery
 from community.search import headline, highlight, matches, rank
 from community.selectors.communities import access_community
 from forums import permissions
@@ -32,9 +33,15 @@ SEARCH_CANDIDATES = 400
 NEW_TOPIC_DAYS = 7
 
 
+# The queries of the pages everyone reads are compiled once (community/prepared.py).
+_categories = PreparedQuery(
+    lambda community: Category.objects.filter(community_id=community).order_by("position", "name")
+)
+
+
 def visible_categories(ctx: CommunityContext) -> list[Category]:
     """The community's categories this person may read, in order (one query)."""
-    rows = Category.objects.filter(community=ctx.community).order_by("position", "name")
+    rows = _categories.fetch(community=ctx.community.pk)
     visible = [c for c in rows if permissions.can_see_category(ctx, c)]
     for category in visible:  # their addresses need the community's slug: no query each
         category.community = ctx.community
@@ -74,6 +81,36 @@ LIST_ORDERS = {
 }
 
 
+def _first_page_qs(
+    community: int, categories: list[int], view: str, tag: str, size: int
+) -> QuerySet[Topic]:
+    qs = Topic.objects.filter(
+        community_id=community, category_id__in=categories, deleted_at__isnull=True
+    ).select_related("category__community", "author", "last_poster")
+    if view == "unanswered":
+        qs = qs.filter(kind=TopicKind.QUESTION, reply_count=0)
+    elif view == "solved":
+        qs = qs.filter(solved_at__isnull=False)
+    if tag:
+        qs = qs.filter(tags__slug=tag)
+    return qs.order_by(*LIST_ORDERS[view])[: size + 1]
+
+
+_first_page = PreparedQuery(_first_page_qs)
+_pinned = PreparedQuery(
+    lambda community, categories: (
+        Topic.objects.filter(
+            community_id=community,
+            category_id__in=categories,
+            deleted_at__isnull=True,
+            pinned_at__isnull=False,
+        )
+        .select_related("category__community", "author", "last_poster")
+        .order_by("-pinned_at")[:5]
+    )
+)
+
+
 def list_topics(
     ctx: CommunityContext,
     categories: list[Category],
@@ -86,6 +123,20 @@ def list_topics(
 ) -> KeysetPage[Topic]:
     """One keyset page of topics (latest activity, unanswered questions, solved), within
     a category or a tag if given."""
+    if cursor is None:
+        # The first page, by far the most read: a compiled statement per view and
+        # number of categories.
+        ids = [c.pk for c in ([category] if category else categories)]
+        if view not in LIST_ORDERS:
+            view = "latest"
+        rows = _first_page.fetch(
+            community=ctx.community.pk,
+            categories=ids,
+            view=Const(view),
+            tag=tag if tag else Const(""),
+            size=Const(size),
+        )
+        return first_keyset_page(rows, order=LIST_ORDERS[view], size=size)
     qs = _topics(ctx, [category] if category else categories)
     if view == "unanswered":
         qs = qs.filter(kind=TopicKind.QUESTION, reply_count=0)
@@ -106,7 +157,9 @@ def attach_community(ctx: CommunityContext, topics: list[Topic]) -> None:
 
 
 def list_pinned(ctx: CommunityContext, categories: list[Category]) -> list[Topic]:
-    return list(_topics(ctx, categories).filter(pinned_at__isnull=False).order_by("-pinned_at")[:5])
+    if not categories:
+        return []
+    return _pinned.fetch(community=ctx.community.pk, categories=[c.pk for c in categories])
 
 
 def list_bookmarked_topics(
@@ -123,6 +176,13 @@ def list_bookmarked_topics(
     return paginate_keyset(qs, order=["-last_post_at", "-id"], cursor=cursor, size=PAGE_SIZE)
 
 
+_reads = PreparedQuery(
+    lambda member, topics: TopicRead.objects.filter(
+        member_id=member, topic_id__in=topics
+    ).values_list("topic_id", "last_read_number")
+)
+
+
 @dataclass
 class ReadState:
     last_read: int | None = None  # None: never opened
@@ -135,11 +195,7 @@ def read_states(member: Member | None, topics: list[Topic]) -> dict[int, ReadSta
     """Unread replies and new topics for a list (one query)."""
     if member is None or not topics:
         return {}
-    reads = dict(
-        TopicRead.objects.filter(member=member, topic_id__in=[t.pk for t in topics]).values_list(
-            "topic_id", "last_read_number"
-        )
-    )
+    reads = dict(_reads.fetch(member=member.pk, topics=[t.pk for t in topics]))
     recent = timezone.now() - timedelta(days=NEW_TOPIC_DAYS)
     states = {}
     for topic in topics:
@@ -155,35 +211,49 @@ def read_states(member: Member | None, topics: list[Topic]) -> dict[int, ReadSta
     return states
 
 
+def _topic_qs(community: int, pk: int) -> QuerySet[Topic]:
+    return Topic.objects.select_related("category", "author", "accepted_post__author").filter(
+        community_id=community, pk=pk, deleted_at__isnull=True
+    )
+
+
+def _topic_for_member_qs(community: int, pk: int, member: int, topic_type: int) -> QuerySet[Topic]:
+    return _topic_qs(community, pk).annotate(
+        my_follow=Subquery(
+            TopicFollow.objects.filter(topic=OuterRef("pk"), member_id=member).values("level")[:1]
+        ),
+        my_read=Subquery(
+            TopicRead.objects.filter(topic=OuterRef("pk"), member_id=member).values(
+                "last_read_number"
+            )[:1]
+        ),
+        my_bookmark=Exists(
+            Bookmark.objects.filter(
+                member_id=member, target_type_id=topic_type, target_id=OuterRef("pk")
+            )
+        ),
+    )
+
+
+_topic = PreparedQuery(_topic_qs)
+_topic_for_member = PreparedQuery(_topic_for_member_qs)
+
+
 def access_topic(user: User | AnonymousUser, slug: str, pk: int) -> tuple[CommunityContext, Topic]:
     """The topic and the person's state in it (follow level, bookmark, last read post)
     in one query, after the community check (2 queries). 404 for deleted topics and
     categories the person may not read."""
     ctx = access_community(user, slug, need="read")
-    qs = Topic.objects.select_related("category", "author", "accepted_post__author").filter(
-        community=ctx.community, deleted_at__isnull=True
-    )
     if ctx.member is not None:
-        qs = qs.annotate(
-            my_follow=Subquery(
-                TopicFollow.objects.filter(topic=OuterRef("pk"), member=ctx.member).values("level")[
-                    :1
-                ]
-            ),
-            my_read=Subquery(
-                TopicRead.objects.filter(topic=OuterRef("pk"), member=ctx.member).values(
-                    "last_read_number"
-                )[:1]
-            ),
-            my_bookmark=Exists(
-                Bookmark.objects.filter(
-                    member=ctx.member,
-                    target_type=ContentType.objects.get_for_model(Topic),
-                    target_id=OuterRef("pk"),
-                )
-            ),
+        found = _topic_for_member.fetch(
+            community=ctx.community.pk,
+            pk=pk,
+            member=ctx.member.pk,
+            topic_type=ContentType.objects.get_for_model(Topic).pk,
         )
-    topic = qs.filter(pk=pk).first()
+    else:
+        found = _topic.fetch(community=ctx.community.pk, pk=pk)
+    topic = found[0] if found else None
     if topic is None or not permissions.can_see_category(ctx, topic.category):
         raise Http404(_("No such topic."))
     topic.category.community = ctx.community
@@ -199,6 +269,27 @@ class PostPage:
     mine: dict[int, set[str]] = field(default_factory=dict)  # my reactions per post
 
 
+_posts_after = PreparedQuery(
+    lambda topic, number, size: (
+        Post.objects.filter(topic_id=topic, number__gt=number)
+        .select_related("author", "reply_to__author")
+        .order_by("number")[: size + 1]
+    )
+)
+_posts_before = PreparedQuery(
+    lambda topic, number, size: (
+        Post.objects.filter(topic_id=topic, number__lt=number)
+        .select_related("author", "reply_to__author")
+        .order_by("-number")[: size + 1]
+    )
+)
+_my_reactions = PreparedQuery(
+    lambda member, posts: Reaction.objects.filter(member_id=member, post_id__in=posts).values_list(
+        "post_id", "emoji"
+    )
+)
+
+
 def topic_posts(
     ctx: CommunityContext,
     topic: Topic,
@@ -210,16 +301,15 @@ def topic_posts(
     """A page of posts by number: ``after`` N reads forward from N+1, ``before`` N reads
     backward; either way one index range scan on (topic, number), so page 500 costs
     what page 1 costs. Plus one query for the member's own reactions."""
-    qs = Post.objects.filter(topic=topic).select_related("author", "reply_to__author")
     if before is not None:
-        rows = list(qs.filter(number__lt=before).order_by("-number")[: size + 1])
+        rows = _posts_before.fetch(topic=topic.pk, number=before, size=Const(size))
         more_before = len(rows) > size
         posts = list(reversed(rows[:size]))
         prev = posts[0].number if posts and more_before else None
         nxt = posts[-1].number if posts and posts[-1].number < topic.last_number else None
     else:
         start = after or 0
-        rows = list(qs.filter(number__gt=start).order_by("number")[: size + 1])
+        rows = _posts_after.fetch(topic=topic.pk, number=start, size=Const(size))
         posts = rows[:size]
         nxt = posts[-1].number if len(rows) > size else None
         prev = posts[0].number if posts and posts[0].number > 1 else None
@@ -228,9 +318,9 @@ def topic_posts(
         post.community = topic.community
     mine: dict[int, set[str]] = {}
     if ctx.member is not None and posts:
-        for post_id, emoji in Reaction.objects.filter(
-            member=ctx.member, post_id__in=[p.pk for p in posts]
-        ).values_list("post_id", "emoji"):
+        for post_id, emoji in _my_reactions.fetch(
+            member=ctx.member.pk, posts=[p.pk for p in posts]
+        ):
             mine.setdefault(post_id, set()).add(emoji)
     return PostPage(posts=posts, after=nxt, before=prev, mine=mine)
 

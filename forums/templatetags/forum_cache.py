@@ -30,22 +30,11 @@ def _flag(value: Any) -> str:
     return "1" if value else "0"
 
 
-@register.simple_tag(takes_context=True)
-def cached_post(context: template.Context) -> SafeString:
-    post = context["post"]
-    topic = context["topic"]
-    community = context["community"]
-    tpl = context.template.engine.get_template("forums/_post.html")  # type: ignore[union-attr]
-    memo = context.render_context
-    stamp = memo.get("forums_post_stamp")
-    if stamp is None:
-        stamp = stamps(_stamp_key("topic", topic.pk), _stamp_key("structure", community.slug))
-        memo["forums_post_stamp"] = stamp
-    user = context.get("user")
+def _post_key(context: template.Context, post: Any, stamp: str, mine: Any) -> str:
     ctx = context.get("ctx")
     member = getattr(ctx, "member", None)
+    user = context.get("user")
     perms = context.get("perms") or {}
-    my = context.get("my") or ()
     flags = "".join(
         [
             _flag(user is not None and user.is_authenticated),
@@ -60,13 +49,40 @@ def cached_post(context: template.Context) -> SafeString:
         stamp,
         str(post.pk),
         flags,
-        ",".join(sorted(my)),
+        ",".join(sorted(mine or ())),
         translation.get_language() or "",
         timezone.get_current_timezone_name(),
     ]
-    key = "forums:post:" + hashlib.sha1("|".join(parts).encode(), usedforsecurity=False).hexdigest()
-    text = cache.get(key)
+    digest = hashlib.sha1("|".join(parts).encode(), usedforsecurity=False).hexdigest()
+    return "forums:post:" + digest
+
+
+def _post_fragments(context: template.Context) -> tuple[str, dict[str, Any]]:
+    """The stamp of the page and the cached fragments of all its posts, fetched once per
+    page in one round trip (the stamps in another)."""
+    memo = context.render_context
+    found: tuple[str, dict[str, Any]] | None = memo.get("forums_post_fragments")
+    if found is not None:
+        return found
+    topic = context["topic"]
+    community = context["community"]
+    stamp = stamps(_stamp_key("topic", topic.pk), _stamp_key("structure", community.slug))
+    page = context.get("page")
+    mine = getattr(page, "mine", None) or {}
+    keys = [_post_key(context, p, stamp, mine.get(p.pk)) for p in getattr(page, "posts", ())]
+    found = (stamp, cache.get_many(keys) if keys else {})
+    memo["forums_post_fragments"] = found
+    return found
+
+
+@register.simple_tag(takes_context=True)
+def cached_post(context: template.Context) -> SafeString:
+    post = context["post"]
+    stamp, fragments = _post_fragments(context)
+    key = _post_key(context, post, stamp, context.get("my"))
+    text = fragments.get(key)
     if text is None:
+        tpl = context.template.engine.get_template("forums/_post.html")  # type: ignore[union-attr]
         with context.push():
             html = str(tpl.render(context))
         text = html

@@ -72,7 +72,7 @@ def test_production_settings_are_strict() -> None:
         "True",
         "same-origin",
         "False",
-        "django.core.cache.backends.redis.RedisCache",
+        "community.cache.RedisCache",
         "False",
         "False",
     ]
