@@ -29,3 +29,8 @@ class CommunityConfig(AppConfig):
         from community import newsletter_sections
 
         newsletter_sections.register()
+
+        # The member's menu in the header is a cached fragment (community/fragments.py).
+        from community import fragments
+
+        fragments.connect_signals()

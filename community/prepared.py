@@ -27,10 +27,13 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
+from django.conf import settings
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
@@ -75,6 +78,7 @@ class _Compiled:
     compiler: Any
     models: bool
     using: str
+    converters: Any = None  # the compiler's, computed once
 
 
 class PreparedQuery:
@@ -133,7 +137,15 @@ class PreparedQuery:
         if lost:
             raise ValueError(f"PreparedQuery: the ORM dropped the value of {lost}")
         models = queryset._iterable_class is ModelIterable
-        return _Compiled(sql=sql, slots=slots, compiler=compiler, models=models, using=self.using)
+        converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+        return _Compiled(
+            sql=sql,
+            slots=slots,
+            compiler=compiler,
+            models=models,
+            using=self.using,
+            converters=converters,
+        )
 
     def compiled(self, **params: Any) -> _Compiled:
         shape = tuple(sorted((name, _shape_of(value)) for name, value in params.items()))
@@ -154,16 +166,44 @@ class PreparedQuery:
             const if name is None else (params[name] if index is None else params[name][index])
             for name, index, const in c.slots
         ]
-        with connections[c.using].cursor() as cursor:
-            cursor.execute(c.sql, values)
-            rows = cursor.fetchall()
+        rows = _execute(c.using, c.sql, values)
         compiler = c.compiler
         if compiler.has_extra_select:
             rows = [row[: compiler.col_count] for row in rows]
-        converted = compiler.results_iter([rows])
+        converted = compiler.apply_converters(rows, c.converters) if c.converters else rows
         if not c.models:
             return [tuple(row) for row in converted]
         return list(_instances(c, converted))
+
+
+def _execute(using: str, sql: str, values: list[Any]) -> list[Any]:
+    """Run the statement; on PostgreSQL as a server-side prepared statement, so that
+    PostgreSQL plans it once per connection instead of once per request (planning
+    these joins takes it 0.1–0.8 ms, more than executing them). Django's cursor still
+    does its checks (connection health, broken transaction), errors are Django's, and
+    the query is logged where Django logs queries (tests count them)."""
+    conn = connections[using]
+    with conn.cursor() as wrapper:
+        if (
+            not settings.DATABASE_PREPARED_STATEMENTS
+            or conn.vendor != "postgresql"
+            or conn.execute_wrappers  # someone watches the queries: Django's path
+        ):
+            wrapper.execute(sql, values)
+            return list(wrapper.fetchall())
+        conn.validate_no_broken_transaction()
+        started = time.monotonic()
+        with conn.wrap_database_errors, psycopg.Cursor(wrapper.cursor.connection) as cursor:
+            cursor.execute(sql, values, prepare=True)
+            rows = cursor.fetchall()
+        if conn.queries_logged:
+            conn.queries_log.append(
+                {
+                    "sql": f"{sql} -- prepared, {values!r}",
+                    "time": f"{time.monotonic() - started:.3f}",
+                },
+            )
+        return rows
 
 
 def _instances(c: _Compiled, rows: Any) -> Any:

@@ -124,6 +124,9 @@ else:
     raise ImproperlyConfigured("DATABASE_URL is required when DEBUG is off (see .env.example).")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The hot queries of member pages run as server-side prepared statements
+# (community/prepared.py); turn off behind a pooler in transaction mode (PgBouncer < 1.21).
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
@@ -250,7 +253,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "community.staticfiles.ManifestStaticFilesStorage"
         )
     },
 }

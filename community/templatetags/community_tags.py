@@ -28,6 +28,25 @@ def icon(name: str, label: str = "") -> SafeString:
     )
 
 
+@register.simple_tag(takes_context=True)
+def member_menu(context: template.Context) -> SafeString:
+    """The member's menu in the header, from the cache when nothing it shows changed
+    (community/fragments.py); the CSRF token of the logout form is put in afterwards."""
+    from community import fragments
+
+    member = context["member"]
+    stamp, stored = fragments.lookup(member.pk)
+    wanted = fragments.signature(member, context.get("user"), stamp)
+    if stored is not None and stored[0] == wanted:
+        html = stored[1]
+    else:
+        tpl = context.template.engine.get_template("components/_member_menu.html")  # type: ignore[union-attr]
+        with context.push(csrf_token=fragments.CSRF_MARK):
+            html = str(tpl.render(context))
+        fragments.store(member.pk, wanted, html)
+    return mark_safe(html.replace(fragments.CSRF_MARK, str(context.get("csrf_token", ""))))
+
+
 @register.inclusion_tag("components/_avatar.html")
 def avatar(member: Any, size: str = "") -> dict[str, Any]:
     return {"m": member, "size": size}

@@ -33,6 +33,18 @@ SEARCH_CANDIDATES = 400
 NEW_TOPIC_DAYS = 7
 
 
+# Columns the pages never show, left out of their queries: the search vectors (the
+# largest columns of their tables: PostgreSQL spends longer printing them than finding
+# the rows), the Markdown source of posts (their HTML is shown), members' biographies.
+_AUTHOR_UNSHOWN = ("search_vector", "search_name", "bio")
+_POST_UNSHOWN = ("search_vector", "body")
+
+
+def _unshown(*relations: str) -> list[str]:
+    """The unshown columns of the members at ``relations`` (e.g. "author")."""
+    return [f"{r}__{f}" for r in relations for f in _AUTHOR_UNSHOWN]
+
+
 # The queries of the pages everyone reads are compiled once (community/prepared.py).
 _categories = PreparedQuery(
     lambda community: Category.objects.filter(community_id=community).order_by("position", "name")
@@ -87,6 +99,7 @@ def _first_page_qs(
     qs = Topic.objects.filter(
         community_id=community, category_id__in=categories, deleted_at__isnull=True
     ).select_related("category__community", "author", "last_poster")
+    qs = qs.defer(*_unshown("author", "last_poster"))
     if view == "unanswered":
         qs = qs.filter(kind=TopicKind.QUESTION, reply_count=0)
     elif view == "solved":
@@ -212,8 +225,13 @@ def read_states(member: Member | None, topics: list[Topic]) -> dict[int, ReadSta
 
 
 def _topic_qs(community: int, pk: int) -> QuerySet[Topic]:
-    return Topic.objects.select_related("category", "author", "accepted_post__author").filter(
-        community_id=community, pk=pk, deleted_at__isnull=True
+    return (
+        Topic.objects.select_related("category", "author", "accepted_post__author")
+        .defer(
+            *_unshown("author", "accepted_post__author"),
+            *[f"accepted_post__{f}" for f in (*_POST_UNSHOWN, "body_html")],
+        )
+        .filter(community_id=community, pk=pk, deleted_at__isnull=True)
     )
 
 
