@@ -10,7 +10,10 @@ from community.prepared import PreparedQuery
 # Every request of a logged-in person runs this: compiled once (community/prepared.py).
 _user_with_member = PreparedQuery(
     lambda pk: (
-        get_user_model()._default_manager.select_related("member").filter(pk=pk, is_active=True)
+        get_user_model()
+        ._default_manager.select_related("member")
+        .defer("member__search_vector")  # the largest column, never shown
+        .filter(pk=pk, is_active=True)
     )
 )
 

@@ -203,8 +203,8 @@ def topic_detail(request: Request, slug: str, pk: int) -> HttpResponse:
     if request.GET.get("unread") and my_read is not None and after is None and before is None:
         after = my_read if my_read < topic.last_number else max(topic.last_number - 1, 0)
     page = selectors.topic_posts(ctx, topic, after=after, before=before)
-    if ctx.member is not None and page.posts:
-        last_seen = page.posts[-1].number
+    if ctx.member is not None and page.rows:
+        last_seen = page.rows[-1].number
         if my_read is None or last_seen > my_read:
             posting.mark_read(member=ctx.member, topic=topic, number=last_seen)
     context: dict[str, Any] = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -280,25 +281,59 @@ def access_topic(user: User | AnonymousUser, slug: str, pk: int) -> tuple[Commun
 
 
 @dataclass
+class PostRow:
+    """What a topic page needs of a post when its rendering comes from the cache."""
+
+    pk: int
+    number: int
+    author_id: int | None
+
+
+@dataclass
 class PostPage:
-    posts: list[Post]
+    rows: list[PostRow]
     after: int | None  # next page: posts after this number
     before: int | None  # previous page: posts before this number
     mine: dict[int, set[str]] = field(default_factory=dict)  # my reactions per post
+    topic: Topic | None = None
+
+    @cached_property
+    def posts(self) -> list[Post]:
+        """The posts themselves, with their authors and the posts they reply to: loaded
+        on first use only (the page's posts are usually drawn from the cache)."""
+        if not self.rows:
+            return []
+        by_id = {p.pk: p for p in _posts_by_id.fetch(ids=[r.pk for r in self.rows])}
+        posts = [by_id[r.pk] for r in self.rows if r.pk in by_id]
+        if self.topic is not None:
+            for post in posts:
+                post.topic = self.topic
+                post.community = self.topic.community
+        return posts
 
 
-_posts_after = PreparedQuery(
+def _posts_qs() -> QuerySet[Post]:
+    return Post.objects.select_related("author", "reply_to__author").defer(
+        *_POST_UNSHOWN,
+        *_unshown("author", "reply_to__author"),
+        # Of the post replied to, only its number and author are shown.
+        *[f"reply_to__{f}" for f in (*_POST_UNSHOWN, "body_html", "reaction_counts")],
+    )
+
+
+_posts_by_id = PreparedQuery(lambda ids: _posts_qs().filter(pk__in=ids))
+_rows_after = PreparedQuery(
     lambda topic, number, size: (
         Post.objects.filter(topic_id=topic, number__gt=number)
-        .select_related("author", "reply_to__author")
-        .order_by("number")[: size + 1]
+        .order_by("number")
+        .values_list("pk", "number", "author_id")[: size + 1]
     )
 )
-_posts_before = PreparedQuery(
+_rows_before = PreparedQuery(
     lambda topic, number, size: (
         Post.objects.filter(topic_id=topic, number__lt=number)
-        .select_related("author", "reply_to__author")
-        .order_by("-number")[: size + 1]
+        .order_by("-number")
+        .values_list("pk", "number", "author_id")[: size + 1]
     )
 )
 _my_reactions = PreparedQuery(
@@ -318,29 +353,29 @@ def topic_posts(
 ) -> PostPage:
     """A page of posts by number: ``after`` N reads forward from N+1, ``before`` N reads
     backward; either way one index range scan on (topic, number), so page 500 costs
-    what page 1 costs. Plus one query for the member's own reactions."""
+    what page 1 costs. Plus one query for the member's own reactions. The posts' rows
+    are loaded only when the page's rendering is not in the cache (``PostPage.posts``)."""
     if before is not None:
-        rows = _posts_before.fetch(topic=topic.pk, number=before, size=Const(size))
-        more_before = len(rows) > size
-        posts = list(reversed(rows[:size]))
-        prev = posts[0].number if posts and more_before else None
-        nxt = posts[-1].number if posts and posts[-1].number < topic.last_number else None
+        found = [
+            PostRow(*r) for r in _rows_before.fetch(topic=topic.pk, number=before, size=Const(size))
+        ]
+        more_before = len(found) > size
+        rows = list(reversed(found[:size]))
+        prev = rows[0].number if rows and more_before else None
+        nxt = rows[-1].number if rows and rows[-1].number < topic.last_number else None
     else:
         start = after or 0
-        rows = _posts_after.fetch(topic=topic.pk, number=start, size=Const(size))
-        posts = rows[:size]
-        nxt = posts[-1].number if len(rows) > size else None
-        prev = posts[0].number if posts and posts[0].number > 1 else None
-    for post in posts:
-        post.topic = topic
-        post.community = topic.community
+        found = [
+            PostRow(*r) for r in _rows_after.fetch(topic=topic.pk, number=start, size=Const(size))
+        ]
+        rows = found[:size]
+        nxt = rows[-1].number if len(found) > size else None
+        prev = rows[0].number if rows and rows[0].number > 1 else None
     mine: dict[int, set[str]] = {}
-    if ctx.member is not None and posts:
-        for post_id, emoji in _my_reactions.fetch(
-            member=ctx.member.pk, posts=[p.pk for p in posts]
-        ):
+    if ctx.member is not None and rows:
+        for post_id, emoji in _my_reactions.fetch(member=ctx.member.pk, posts=[r.pk for r in rows]):
             mine.setdefault(post_id, set()).add(emoji)
-    return PostPage(posts=posts, after=nxt, before=prev, mine=mine)
+    return PostPage(rows=rows, after=nxt, before=prev, mine=mine, topic=topic)
 
 
 def access_post(

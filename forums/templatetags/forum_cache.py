@@ -65,8 +65,8 @@ def cached_posts(context: template.Context) -> SafeString:
     by what differs between viewers (their flags, their own posts and reactions on the
     page); on a miss, assembled from one fragment per post, rendered when missing."""
     page = context["page"]
-    posts = list(page.posts)
-    if not posts:
+    rows = page.rows  # pk, number, author: the posts themselves only on a miss
+    if not rows:
         return mark_safe("")
     topic = context["topic"]
     community = context["community"]
@@ -75,13 +75,13 @@ def cached_posts(context: template.Context) -> SafeString:
     stamp = stamps(_stamp_key("topic", topic.pk), _stamp_key("structure", community.slug))
     viewer = _viewer_flags(context)
     tail = [translation.get_language() or "", timezone.get_current_timezone_name()]
-    own = {p.pk for p in posts if member is not None and p.author_id == member.pk}
+    own = {r.pk for r in rows if member is not None and r.author_id == member.pk}
     block_key = _digest(
         "forums:posts:",
         [
             stamp,
             viewer,
-            ",".join(str(p.pk) for p in posts),
+            ",".join(str(r.pk) for r in rows),
             ",".join(str(pk) for pk in sorted(own)),
             ";".join(f"{pk}:{','.join(sorted(e))}" for pk, e in sorted(mine.items()) if e),
             *tail,
@@ -90,28 +90,33 @@ def cached_posts(context: template.Context) -> SafeString:
     text: str | None = cache.get(block_key)
     if text is None:
         keys = {
-            p.pk: _digest(
+            r.pk: _digest(
                 "forums:post:",
                 [
                     stamp,
-                    str(p.pk),
+                    str(r.pk),
                     viewer,
-                    _flag(p.pk in own),
-                    ",".join(sorted(mine.get(p.pk, ()))),
+                    _flag(r.pk in own),
+                    ",".join(sorted(mine.get(r.pk, ()))),
                     *tail,
                 ],
             )
-            for p in posts
+            for r in rows
         }
         fragments = cache.get_many(list(keys.values()))
+        missing = [r.pk for r in rows if keys[r.pk] not in fragments]
+        posts = {p.pk: p for p in page.posts} if missing else {}
         tpl = context.template.engine.get_template("forums/_post.html")  # type: ignore[union-attr]
         parts = []
-        for post in posts:
-            html = fragments.get(keys[post.pk])
+        for row in rows:
+            html = fragments.get(keys[row.pk])
             if html is None:
-                with context.push(post=post, my=mine.get(post.pk, set())):
+                post = posts.get(row.pk)
+                if post is None:
+                    continue  # deleted between the two queries
+                with context.push(post=post, my=mine.get(row.pk, set())):
                     html = _freeze_csrf(str(tpl.render(context)))
-                cache.set(keys[post.pk], html, PAGE_TTL)
+                cache.set(keys[row.pk], html, PAGE_TTL)
             parts.append(html)
         text = "".join(parts)
         cache.set(block_key, text, PAGE_TTL)
