@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -94,20 +94,66 @@ LIST_ORDERS = {
 }
 
 
+@dataclass
+class TopicRef:
+    """A row of a topic list before its rendering is known to be cached: what the list
+    needs to find the rendering (id), to page (sort keys) and to show the reader's read
+    state. The topic itself is loaded only when its row is not cached
+    (``load_topics``)."""
+
+    pk: int
+    last_post_at: Any
+    created_at: Any
+    solved_at: Any
+    last_number: int
+    community: Any = None
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("forums:topic", kwargs={"slug": self.community.slug, "pk": self.pk})
+
+
+_REF_FIELDS = ("pk", "last_post_at", "created_at", "solved_at", "last_number")
+
+
 def _first_page_qs(
     community: int, categories: list[int], view: str, tag: str, size: int
-) -> QuerySet[Topic]:
+) -> QuerySet[Any]:
     qs = Topic.objects.filter(
         community_id=community, category_id__in=categories, deleted_at__isnull=True
-    ).select_related("category__community", "author", "last_poster")
-    qs = qs.defer(*_unshown("author", "last_poster"))
+    )
     if view == "unanswered":
         qs = qs.filter(kind=TopicKind.QUESTION, reply_count=0)
     elif view == "solved":
         qs = qs.filter(solved_at__isnull=False)
     if tag:
         qs = qs.filter(tags__slug=tag)
-    return qs.order_by(*LIST_ORDERS[view])[: size + 1]
+    return qs.order_by(*LIST_ORDERS[view]).values_list(*_REF_FIELDS)[: size + 1]
+
+
+def _full_topics_qs() -> QuerySet[Topic]:
+    return Topic.objects.select_related("category__community", "author", "last_poster").defer(
+        *_unshown("author", "last_poster")
+    )
+
+
+_topics_by_id = PreparedQuery(lambda ids: _full_topics_qs().filter(pk__in=ids))
+
+
+def load_topics(ctx_community: Community, ids: list[int]) -> dict[int, Topic]:
+    """The topics of a list whose rows are not cached, with what their rows show."""
+    if not ids:
+        return {}
+    topics = {t.pk: t for t in _topics_by_id.fetch(ids=ids)}
+    for topic in topics.values():
+        topic.community = ctx_community
+        topic.category.community = ctx_community
+    return topics
 
 
 _first_page = PreparedQuery(_first_page_qs)
@@ -120,6 +166,7 @@ _pinned = PreparedQuery(
             pinned_at__isnull=False,
         )
         .select_related("category__community", "author", "last_poster")
+        .defer(*_unshown("author", "last_poster"))
         .order_by("-pinned_at")[:5]
     )
 )
@@ -143,14 +190,18 @@ def list_topics(
         ids = [c.pk for c in ([category] if category else categories)]
         if view not in LIST_ORDERS:
             view = "latest"
-        rows = _first_page.fetch(
-            community=ctx.community.pk,
-            categories=ids,
-            view=Const(view),
-            tag=tag if tag else Const(""),
-            size=Const(size),
-        )
-        return first_keyset_page(rows, order=LIST_ORDERS[view], size=size)
+        refs = [
+            TopicRef(*row)
+            for row in _first_page.fetch(
+                community=ctx.community.pk,
+                categories=ids,
+                view=Const(view),
+                tag=tag if tag else Const(""),
+                size=Const(size),
+            )
+        ]
+        # Light rows (TopicRef) stand for the topics: see load_topics.
+        return first_keyset_page(cast(list[Any], refs), order=LIST_ORDERS[view], size=size)
     qs = _topics(ctx, [category] if category else categories)
     if view == "unanswered":
         qs = qs.filter(kind=TopicKind.QUESTION, reply_count=0)
@@ -163,11 +214,12 @@ def list_topics(
     return paginate_keyset(qs, order=LIST_ORDERS[view], cursor=cursor, size=size)
 
 
-def attach_community(ctx: CommunityContext, topics: list[Topic]) -> None:
+def attach_community(ctx: CommunityContext, topics: list[Any]) -> None:
     """Set the community already fetched on each row (URLs need its slug: no query)."""
     for topic in topics:
         topic.community = ctx.community
-        topic.category.community = ctx.community
+        if not isinstance(topic, TopicRef):
+            topic.category.community = ctx.community
 
 
 def list_pinned(ctx: CommunityContext, categories: list[Category]) -> list[Topic]:

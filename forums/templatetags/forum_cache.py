@@ -136,9 +136,25 @@ _UNREAD_QS = "\x00unreadqs\x00"
 _STATE_BADGE = "\x00badge\x00"
 
 
+def _categories_key(context: template.Context, structure: str, activity: str) -> str:
+    """The categories panel of a list: the community's structure and activity (topic
+    counts), the categories this person may see, the current one, the language."""
+    category = context.get("category")
+    parts = [
+        structure,
+        activity,
+        ",".join(str(c.pk) for c in context.get("categories") or ()),
+        str(category.pk) if category else "",
+        "tag" if context.get("tag") else "",
+        translation.get_language() or "",
+        context["community"].slug,
+    ]
+    return _digest("forums:categories:", parts)
+
+
 def _row_keys(context: template.Context) -> dict[int, str]:
-    """Fragment keys of every row of the page, computed once per page with one round
-    trip for the topic stamps."""
+    """Fragment keys of every row of the page and of the categories panel, computed once
+    per page: one round trip for the stamps, one for the fragments."""
     memo = context.render_context
     keys: dict[int, str] | None = memo.get("forums_row_keys")
     if keys is not None:
@@ -146,9 +162,9 @@ def _row_keys(context: template.Context) -> dict[int, str]:
     community = context["community"]
     page = context.get("page")
     topics = list(context.get("pinned") or ()) + list(getattr(page, "items", None) or ())
-    stamp_keys = [_stamp_key("structure", community.slug)] + [
-        _stamp_key("topic", t.pk) for t in topics
-    ]
+    structure_key = _stamp_key("structure", community.slug)
+    activity_key = _stamp_key("activity", community.slug)
+    stamp_keys = [structure_key, activity_key] + [_stamp_key("topic", t.pk) for t in topics]
     found = cache.get_many(stamp_keys)
     missing = [k for k in stamp_keys if k not in found]
     if missing:
@@ -157,14 +173,37 @@ def _row_keys(context: template.Context) -> dict[int, str]:
     tail = "|".join(
         [translation.get_language() or "", timezone.get_current_timezone_name(), community.slug]
     )
-    structure = str(found.get(stamp_keys[0], ""))
+    structure = str(found.get(structure_key, ""))
     keys = {}
     for t in topics:
         raw = f"{structure}|{found.get(_stamp_key('topic', t.pk), '')}|{t.pk}|{tail}"
         keys[t.pk] = "forums:row:" + hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
     memo["forums_row_keys"] = keys
-    memo["forums_rows"] = cache.get_many(list(keys.values())) if keys else {}
+    categories_key = _categories_key(context, structure, str(found.get(activity_key, "")))
+    memo["forums_categories_key"] = categories_key
+    rows = cache.get_many([*keys.values(), categories_key])
+    memo["forums_rows"] = rows
+    # Lists read light rows (TopicRef): the topics whose rows are not cached are loaded
+    # here, all in one query.
+    from forums.selectors.topics import TopicRef, load_topics
+
+    wanted = [t.pk for t in topics if isinstance(t, TopicRef) and keys[t.pk] not in rows]
+    memo["forums_full_topics"] = load_topics(community, wanted)
     return keys
+
+
+@register.simple_tag(takes_context=True)
+def cached_categories(context: template.Context) -> SafeString:
+    """The categories panel of a topic list, from the cache (fetched with the rows)."""
+    _row_keys(context)
+    memo = context.render_context
+    key = memo["forums_categories_key"]
+    text: str | None = (memo.get("forums_rows") or {}).get(key)
+    if text is None:
+        tpl = context.template.engine.get_template("forums/_categories.html")  # type: ignore[union-attr]
+        text = str(tpl.render(context))
+        cache.set(key, text, PAGE_TTL)
+    return mark_safe(text)  # our own rendering of _categories.html
 
 
 def _state_parts(topic: Any, state: Any) -> tuple[str, str, str]:
@@ -192,8 +231,13 @@ def cached_topic_row(context: template.Context) -> SafeString:
     rows: dict[str, str] = context.render_context.get("forums_rows") or {}
     text: str | None = rows.get(key) if key else None
     if text is None:
+        full = context.render_context.get("forums_full_topics") or {}
+        if topic.pk in full:
+            topic = full[topic.pk]
         tpl = context.template.engine.get_template("forums/_topic_row.html")  # type: ignore[union-attr]
-        with context.push(row_class=_ROW_CLASS, unread_qs=_UNREAD_QS, state_badge=_STATE_BADGE):
+        with context.push(
+            t=topic, row_class=_ROW_CLASS, unread_qs=_UNREAD_QS, state_badge=_STATE_BADGE
+        ):
             text = str(tpl.render(context))
         if key:
             cache.set(key, text, PAGE_TTL)

@@ -279,10 +279,15 @@ def test_topic_list_queries_do_not_grow_with_the_number_of_categories(
             community=forum.community, name=f"Catégorie {i}", slug=f"cat-{i}", position=2 + i
         )
         make_topic(title=f"Sujet {i}", category=category)
+    with CaptureQueriesContext(connection) as cold:
+        response = client.get(home)
+    assert response.text.count('class="list-row topic-row') == 5
     with CaptureQueriesContext(connection) as five:
         response = client.get(home)
     assert response.text.count('class="list-row topic-row') == 5
     assert len(five) == len(one) <= 12
+    # Rows not cached yet: their topics are loaded, all in one more query.
+    assert len(cold) == len(one) + 1
 
 
 def test_member_pages_share_post_fragments_but_keep_their_own_state(
@@ -405,3 +410,32 @@ def test_member_list_rows_are_shared_but_each_member_keeps_their_own_read_state(
     animator_row = _list_row(animator.get(home).content.decode(), topic)
     assert "1 réponse" in animator_row and "unread</a>" not in animator_row
     assert "?unread=1" not in animator_row and "\x00" not in animator_row
+
+
+def _panel(html: str) -> str:
+    start = html.index('<aside class="stack" aria-label=')
+    return html[start : html.index("</aside>", start)]
+
+
+def test_cached_categories_panel_follows_counts_and_who_reads_it(
+    forum: Forum, make_topic: Callable[..., Topic], client_as: Callable[[Member], Client]
+) -> None:
+    home = reverse("forums:home", kwargs={"slug": forum.community.slug})
+    general = reverse(
+        "forums:category", kwargs={"slug": forum.community.slug, "category": "general"}
+    )
+    make_topic(title="Premier sujet")
+    alice, anna = client_as(forum.alice), client_as(forum.animator)
+    for _ in range(2):  # the second time from the cache
+        member_panel = _panel(alice.get(home).text)
+        animator_panel = _panel(anna.get(home).text)
+        assert "1 topic" in member_panel or "1 sujet" in member_panel
+        assert "Équipe" not in member_panel  # restricted to animators
+        assert "Équipe" in animator_panel
+    make_topic(title="Deuxième sujet")
+    assert "2 topics" in _panel(alice.get(home).text) or "2 sujets" in _panel(alice.get(home).text)
+    # The current category is marked in its own list's panel, not in the others'.
+    in_general = _panel(alice.get(general).text)
+    assert in_general.count('aria-current="page"') == 1
+    assert 'href="' + general + '" aria-current="page"' in in_general
+    assert 'href="' + general + '" aria-current="page"' not in _panel(alice.get(home).text)
