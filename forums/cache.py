@@ -49,8 +49,11 @@ _CSRF_RE = re.compile(
 )
 
 
-def _stamp_key(kind: str, ident: object) -> str:
+def stamp_key(kind: str, ident: object) -> str:
     return f"forums:v:{kind}:{ident}"
+
+
+_stamp_key = stamp_key
 
 
 def _new_stamp() -> str:

@@ -19,6 +19,7 @@ from community.http import MemberRequest, Request
 from community.permissions import can_animate, can_contribute
 from community.selectors.communities import access_community
 from community.views._helpers import community_context_vars, render_community
+from forums import cache as forum_cache
 from forums import forms, permissions
 from forums.cache import anonymous_page
 from forums.models import (
@@ -120,7 +121,17 @@ def _list_page(
         data = community_context_vars(ctx)
         data.update(context)
         return render(request, "forums/_topic_rows.html", data)
-    return render_community(request, "forums/topic_list.html", ctx, tab=TAB, **context)
+    frame = [
+        forum_cache.stamps(
+            forum_cache.stamp_key("activity", slug), forum_cache.stamp_key("structure", slug)
+        ),
+        view,
+        category.pk if category else "",
+        tag_slug,
+        follow_level,
+        context["can_post"],
+    ]
+    return render_community(request, "forums/topic_list.html", ctx, tab=TAB, frame=frame, **context)
 
 
 @require_GET
@@ -226,7 +237,23 @@ def topic_detail(request: Request, slug: str, pk: int) -> HttpResponse:
         data = community_context_vars(ctx)
         data.update(context)
         return render(request, "forums/_posts.html", data)
-    return render_community(request, "forums/topic_detail.html", ctx, tab=TAB, **context)
+    stamp = forum_cache.stamps(
+        forum_cache.stamp_key("topic", topic.pk), forum_cache.stamp_key("structure", slug)
+    )
+    context["forum_stamp"] = stamp  # the posts' fragments use it too
+    frame = [
+        stamp,
+        after,
+        before,
+        page.after,
+        page.before,
+        context["can_reply"],
+        context["can_accept"],
+        context["can_moderate"],
+    ]
+    return render_community(
+        request, "forums/topic_detail.html", ctx, tab=TAB, frame=frame, **context
+    )
 
 
 @require_GET

@@ -47,6 +47,37 @@ def member_menu(context: template.Context) -> SafeString:
     return mark_safe(html.replace(fragments.CSRF_MARK, str(context.get("csrf_token", ""))))
 
 
+class LateNode(template.Node):
+    """``{% late "name" %}…{% endlate %}``: a part of the page that differs per member,
+    rendered on every request when the rest of the page comes from its frame
+    (community/frames.py). Its content may use only the page's top-level variables."""
+
+    def __init__(self, name: str, nodelist: template.NodeList) -> None:
+        self.name = name
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> str:
+        from community import frames
+
+        html = self.nodelist.render(context)
+        holes = frames.collecting(context)
+        if holes is None:
+            return html
+        holes[self.name] = (self, html)
+        marker = frames.hole_marker(self.name)
+        return f"{marker}{html}{marker}"
+
+
+@register.tag("late")
+def late(parser: Any, token: Any) -> LateNode:
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError('Usage: {% late "name" %}…{% endlate %}')
+    nodelist = parser.parse(("endlate",))
+    parser.delete_first_token()
+    return LateNode(bits[1][1:-1], nodelist)
+
+
 @register.inclusion_tag("components/_avatar.html")
 def avatar(member: Any, size: str = "") -> dict[str, Any]:
     return {"m": member, "size": size}

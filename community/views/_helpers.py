@@ -51,11 +51,28 @@ def render_community(
     *,
     tab: str,
     status: int = 200,
+    frame: list[Any] | None = None,
     **context: Any,
 ) -> HttpResponse:
+    """Render a page inside a community. With ``frame`` (the stamps of what the page
+    shows and what else changes it for this viewer), a member's page is drawn from its
+    cached frame, only its ``{% late %}`` parts rendered (community/frames.py)."""
     data = community_context_vars(ctx)
     data["tabs"] = tabs_for(ctx, tab)
     data.update(context)
+    if frame is not None and ctx.member is not None:
+        from community import frames
+
+        membership = ctx.membership
+        viewer = [
+            getattr(membership, "role", ""),
+            getattr(membership, "status", ""),
+            getattr(membership, "accepted_charter_version", ""),
+            getattr(ctx.parent_membership, "status", ""),
+            "staff" if getattr(ctx.user, "is_staff", False) else "",
+            sorted((k, str(v)) for k, v in data["perms"].items()),
+        ]
+        return frames.render_framed(request, template, data, [*frame, *viewer], status=status)
     return render(request, template, data, status=status)
 
 

@@ -72,7 +72,9 @@ def cached_posts(context: template.Context) -> SafeString:
     community = context["community"]
     member = getattr(context.get("ctx"), "member", None)
     mine: dict[int, set[str]] = getattr(page, "mine", None) or {}
-    stamp = stamps(_stamp_key("topic", topic.pk), _stamp_key("structure", community.slug))
+    stamp = context.get("forum_stamp") or stamps(
+        _stamp_key("topic", topic.pk), _stamp_key("structure", community.slug)
+    )
     viewer = _viewer_flags(context)
     tail = [translation.get_language() or "", timezone.get_current_timezone_name()]
     own = {r.pk for r in rows if member is not None and r.author_id == member.pk}
