@@ -54,9 +54,15 @@ def _options() -> dict[str, object]:
     return opts
 
 
+# The member's session is made here and used by gunicorn: both must sign with the same
+# key, or Django finds the session's hash wrong, ends it, and the "member" is anonymous.
+_SECRET = secrets.token_urlsafe(50)
+
+
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DEBUG", "1")
+    os.environ["SECRET_KEY"] = _SECRET
     import django
 
     django.setup()
@@ -170,7 +176,7 @@ def _serve(database: str, opts: dict[str, object]) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     env.update(
         DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
+        SECRET_KEY=_SECRET,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{database}",
         SECURE_SSL_REDIRECT="0",
@@ -257,8 +263,21 @@ def _load_process(path: str, cookie: str, threads: int, seconds: float, out: obj
     out.put((samples, errors[0]))  # type: ignore[attr-defined]
 
 
+def _check_member(path: str, cookie: str) -> None:
+    """The member's pages must be a member's (their menu in the header), or the figures
+    would be an anonymous visitor's."""
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=180)
+    conn.request("GET", path, headers={"Cookie": cookie, "Accept-Language": "fr"})
+    body = conn.getresponse().read().decode()
+    conn.close()
+    if 'class="menu__panel"' not in body:
+        raise SystemExit(f"{path}: the member is not logged in under gunicorn")
+
+
 def _measure(page: Page, cookie: str, opts: dict[str, object]) -> dict[str, float]:
     # Warm up (caches, connections), then measure with 2 processes of clients.
+    if page.member:
+        _check_member(page.path, cookie)
     for _ in range(20):
         _get(None, page.path, cookie if page.member else "", timeout=180)
     queue: multiprocessing.Queue[tuple[list[float], int]] = multiprocessing.Queue()
