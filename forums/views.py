@@ -409,8 +409,11 @@ def post_delete(request: MemberRequest, slug: str, pk: int, number: int) -> Http
 @require_POST
 def post_react(request: MemberRequest, slug: str, pk: int, number: int) -> HttpResponse:
     ctx, topic, post = selectors.access_post(request.user, slug, pk, number)
-    emoji = request.POST.get("emoji", "")
-    on = request.POST.get("on") != "0"
+    # One form per post: the pressed button sends "emoji" to add its reaction, "off" to
+    # take it back ("on=0" with "emoji" is understood too).
+    off = request.POST.get("off", "")
+    emoji = off or request.POST.get("emoji", "")
+    on = not off and request.POST.get("on") != "0"
     try:
         engagement.set_reaction(post=post, by=request.member, emoji=emoji, on=on, ctx=ctx)
     except ValidationError as error:

@@ -20,13 +20,6 @@ def flag_url(community: Any, target: Any) -> str:
 
 @register.inclusion_tag("community/moderation/_flag.html", takes_context=True)
 def flag_button(context: Any, community: Any, target: Any) -> dict[str, Any]:
-    """A "Flag" disclosure with its small form (ids unique per object on the page)."""
-    from community.moderation_forms import FlagForm
-
-    prefix = f"flag-{target._meta.model_name}-{target.pk}"
-    return {
-        "csrf_token": context.get("csrf_token"),
-        "flag_url": flag_url(community, target),
-        "form": FlagForm(auto_id=f"{prefix}-%s"),
-        "request": context.get("request"),
-    }
+    """A "Flag" disclosure; its form is loaded when it opens (``community:flag`` answers
+    htmx with the form alone, ids unique per object on the page)."""
+    return {"flag_url": flag_url(community, target)}

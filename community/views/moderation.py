@@ -46,7 +46,8 @@ def flag(request: MemberRequest, slug: str, label: str, pk: int) -> HttpResponse
     if spec.is_hidden(obj):
         raise Http404
     back = spec.url(obj)
-    form = FlagForm(request.POST or None)
+    # Ids unique per object: several flag forms can be open on one page.
+    form = FlagForm(request.POST or None, auto_id=f"flag-{obj._meta.model_name}-{obj.pk}-%s")
     if request.method == "POST" and form.is_valid():
         try:
             services.flag_content(

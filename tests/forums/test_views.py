@@ -608,3 +608,43 @@ def test_tag_follow_by_htmx(forum: Forum, make_topic: Any, client_for: ClientFor
         == 302
     )
     assert TagFollow.objects.count() == 1
+
+
+def test_one_reaction_form_per_post_adds_and_takes_back(
+    forum: Forum, make_topic: Any, client_for: ClientFor, django_capture_on_commit_callbacks: Any
+) -> None:
+    topic = make_topic()
+    client = client_for(forum.bob)
+    react = url("post-react", forum, pk=topic.pk, number=1)
+    html = client.get(url("topic", forum, pk=topic.pk)).text
+    start = html.index('id="reactions-')
+    reactions = html[start : html.index("</div>", start)]
+    assert reactions.count("<form") == 1 and reactions.count('name="emoji"') == 4
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(react, {"emoji": "🎉"}).status_code == 302
+    assert Reaction.objects.filter(member=forum.bob, emoji="🎉").count() == 1
+    html = client.get(url("topic", forum, pk=topic.pk)).text
+    assert 'name="off" value="🎉" aria-pressed="true"' in html
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(react, {"off": "🎉"}).status_code == 302
+    assert not Reaction.objects.filter(member=forum.bob).exists()
+    assert Post.objects.get(topic=topic, number=1).reaction_counts.get("🎉", 0) == 0
+
+
+def test_the_flag_form_is_loaded_when_its_panel_opens(
+    forum: Forum, make_topic: Any, make_reply: Any, client_for: ClientFor
+) -> None:
+    topic = make_topic()
+    reply = make_reply(topic)
+    client = client_for(forum.alice)
+    html = client.get(url("topic", forum, pk=topic.pk)).text
+    flag = reverse(
+        "community:flag",
+        kwargs={"slug": forum.community.slug, "label": "forums.post", "pk": reply.pk},
+    )
+    assert f'hx-get="{flag}"' in html and f'href="{flag}"' in html  # no-JS fallback: its page
+    assert 'name="reason"' not in html  # not drawn for every post any more
+    panel = client.get(flag, headers={"HX-Request": "true"})
+    assert panel.status_code == 200
+    assert f'id="flag-post-{reply.pk}-reason_0"' in panel.text
+    assert "<html" not in panel.text  # the form alone
