@@ -1,0 +1,64 @@
+"""Search keeps the newest matches whichever way it finds them (recent window or GIN)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from forums.models import Post, Topic
+from forums.selectors import topics as selectors
+from tests.forums.conftest import Forum
+
+pytestmark = pytest.mark.django_db
+
+
+def _search(text: str, limit: int = 30) -> list[Post]:
+    return selectors.search_posts(AnonymousUser(), text, selectors.SearchFilters(), limit=limit)
+
+
+def test_common_words_rank_the_newest_matches_found_in_the_recent_window(
+    forum: Forum,
+    make_topic: Callable[..., Topic],
+    make_reply: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    topic = make_topic(title="Tableurs", body="Les apprenants aiment les tableurs.")
+    for i in range(12):
+        make_reply(topic, body=f"Réponse {i} : mes apprenants utilisent un tableur.")
+    newest = list(Post.objects.order_by("-pk").values_list("pk", flat=True)[:5])
+    monkeypatch.setattr(selectors, "SEARCH_CANDIDATES", 5)
+    monkeypatch.setattr(selectors, "SEARCH_WINDOW", 8)  # the window holds enough matches
+    found = _search("apprenant tableur")
+    assert {p.pk for p in found} == set(newest)
+
+
+def test_rare_words_older_than_the_window_are_found_through_the_index(
+    forum: Forum,
+    make_topic: Callable[..., Topic],
+    make_reply: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    old = make_topic(title="Cartes mentales", body="Les cartes heuristiques aident à réviser.")
+    later = make_topic(title="Autre chose", body="Rien à voir.")
+    for i in range(10):
+        make_reply(later, body=f"Message sans rapport {i}.")
+    monkeypatch.setattr(selectors, "SEARCH_WINDOW", 5)
+    found = _search("heuristique")
+    assert [p.topic_id for p in found] == [old.pk]
+    assert "<mark>" in found[0].snippet_html  # type: ignore[attr-defined]
+
+
+def test_hidden_and_deleted_posts_are_never_candidates(
+    forum: Forum,
+    make_topic: Callable[..., Topic],
+    make_reply: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    topic = make_topic(title="Visio", body="Jitsi pour les classes virtuelles.")
+    hidden = make_reply(topic, body="Jitsi caché.")
+    Post.objects.filter(pk=hidden.pk).update(hidden_at=topic.created_at)
+    monkeypatch.setattr(selectors, "SEARCH_WINDOW", 1)
+    assert [p.number for p in _search("jitsi")] == [1]
