@@ -42,7 +42,10 @@ def communities_changed() -> None:
 
 def signature(member: Any, user: Any, stamp: str) -> str:
     """What the fragment shows that comes from rows loaded on every request anyway."""
+    from community.frames import templates_version
+
     parts = [
+        templates_version(),
         str(member.pk),
         member.handle,
         member.display_name,

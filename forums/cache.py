@@ -108,7 +108,9 @@ def _page_key(request: HttpRequest, scope: str, slug: str, topic_id: int | None)
         keys = [_stamp_key("activity", slug), _stamp_key("structure", slug)]
     digest = hashlib.sha1(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
     lang = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
-    return f"forums:page:{scope}:{lang}:{digest}:{stamps(*keys)}"
+    from community.frames import templates_version
+
+    return f"forums:page:{templates_version()}:{scope}:{lang}:{digest}:{stamps(*keys)}"
 
 
 def _freeze(request: HttpRequest, response: HttpResponse) -> str | None:

@@ -24,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from community.frames import templates_version
 from forums.cache import _CSRF_RE, CSRF_MARK, PAGE_TTL, _stamp_key, stamps
 
 register = template.Library()
@@ -50,7 +51,8 @@ def _viewer_flags(context: template.Context) -> str:
 
 
 def _digest(prefix: str, parts: list[str]) -> str:
-    return prefix + hashlib.sha1("|".join(parts).encode(), usedforsecurity=False).hexdigest()
+    raw = "|".join([templates_version(), *parts])
+    return prefix + hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
 
 
 def _freeze_csrf(html: str) -> str:
@@ -176,9 +178,10 @@ def _row_keys(context: template.Context) -> dict[int, str]:
         [translation.get_language() or "", timezone.get_current_timezone_name(), community.slug]
     )
     structure = str(found.get(structure_key, ""))
+    version = templates_version()
     keys = {}
     for t in topics:
-        raw = f"{structure}|{found.get(_stamp_key('topic', t.pk), '')}|{t.pk}|{tail}"
+        raw = f"{version}|{structure}|{found.get(_stamp_key('topic', t.pk), '')}|{t.pk}|{tail}"
         keys[t.pk] = "forums:row:" + hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
     memo["forums_row_keys"] = keys
     categories_key = _categories_key(context, structure, str(found.get(activity_key, "")))

@@ -133,3 +133,30 @@ def test_messages_are_never_lost_in_a_frame(
     assert response.status_code == 200
     assert response.headers.get("X-Frame-Cache") is None
     assert "Your topic is online." in response.text or "Votre sujet est en ligne." in response.text
+
+
+def test_a_changed_template_changes_every_cache_key(
+    forum: Forum, make_topic: Callable[..., Topic], client_as: Callable[[Member], Client]
+) -> None:
+    import os
+    from pathlib import Path
+
+    from django.conf import settings
+
+    client = client_as(forum.alice)
+    client.get(_home(forum))
+    assert client.get(_home(forum)).headers.get("X-Frame-Cache") == "hit"
+    template = Path(settings.TEMPLATES[0]["DIRS"][0]) / "forums" / "topic_list.html"
+    before = template.stat()
+    frames.templates_version.cache_clear()
+    version = frames.templates_version()
+    try:
+        os.utime(template, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
+        frames.templates_version.cache_clear()
+        assert frames.templates_version() != version
+        # A deploy's new templates: the page is drawn anew, not taken from the old frame.
+        assert client.get(_home(forum)).headers.get("X-Frame-Cache") is None
+    finally:
+        os.utime(template, ns=(before.st_atime_ns, before.st_mtime_ns))
+        frames.templates_version.cache_clear()
+    assert frames.templates_version() == version
