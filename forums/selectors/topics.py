@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Subquery
@@ -341,6 +342,7 @@ class PostRow:
     pk: int
     number: int
     author_id: int | None
+    mine: list[str] | None = None  # the reader's reactions on the post
 
 
 @dataclass
@@ -376,23 +378,39 @@ def _posts_qs() -> QuerySet[Post]:
 
 
 _posts_by_id = PreparedQuery(lambda ids: _posts_qs().filter(pk__in=ids))
+
+
+def _rows_qs(topic: int, member: int | None) -> QuerySet[Any]:
+    """The page's posts as (id, number, author[, my reactions]): the reader's reactions
+    come with the rows (an array per post), not from a second query."""
+    qs: QuerySet[Any] = Post.objects.filter(topic_id=topic)
+    if member is None:
+        return qs
+    return qs.annotate(
+        mine=ArraySubquery(
+            Reaction.objects.filter(post=OuterRef("pk"), member_id=member).values("emoji")
+        )
+    )
+
+
+def _row_fields(member: int | None) -> tuple[str, ...]:
+    return ("pk", "number", "author_id") + (() if member is None else ("mine",))
+
+
 _rows_after = PreparedQuery(
-    lambda topic, number, size: (
-        Post.objects.filter(topic_id=topic, number__gt=number)
+    lambda topic, member, number, size: (
+        _rows_qs(topic, member)
+        .filter(number__gt=number)
         .order_by("number")
-        .values_list("pk", "number", "author_id")[: size + 1]
+        .values_list(*_row_fields(member))[: size + 1]
     )
 )
 _rows_before = PreparedQuery(
-    lambda topic, number, size: (
-        Post.objects.filter(topic_id=topic, number__lt=number)
+    lambda topic, member, number, size: (
+        _rows_qs(topic, member)
+        .filter(number__lt=number)
         .order_by("-number")
-        .values_list("pk", "number", "author_id")[: size + 1]
-    )
-)
-_my_reactions = PreparedQuery(
-    lambda member, posts: Reaction.objects.filter(member_id=member, post_id__in=posts).values_list(
-        "post_id", "emoji"
+        .values_list(*_row_fields(member))[: size + 1]
     )
 )
 
@@ -409,9 +427,13 @@ def topic_posts(
     backward; either way one index range scan on (topic, number), so page 500 costs
     what page 1 costs. Plus one query for the member's own reactions. The posts' rows
     are loaded only when the page's rendering is not in the cache (``PostPage.posts``)."""
+    member = ctx.member.pk if ctx.member is not None else None
     if before is not None:
         found = [
-            PostRow(*r) for r in _rows_before.fetch(topic=topic.pk, number=before, size=Const(size))
+            PostRow(*r)
+            for r in _rows_before.fetch(
+                topic=topic.pk, member=member, number=before, size=Const(size)
+            )
         ]
         more_before = len(found) > size
         rows = list(reversed(found[:size]))
@@ -420,15 +442,15 @@ def topic_posts(
     else:
         start = after or 0
         found = [
-            PostRow(*r) for r in _rows_after.fetch(topic=topic.pk, number=start, size=Const(size))
+            PostRow(*r)
+            for r in _rows_after.fetch(
+                topic=topic.pk, member=member, number=start, size=Const(size)
+            )
         ]
         rows = found[:size]
         nxt = rows[-1].number if len(found) > size else None
         prev = rows[0].number if rows and rows[0].number > 1 else None
-    mine: dict[int, set[str]] = {}
-    if ctx.member is not None and rows:
-        for post_id, emoji in _my_reactions.fetch(member=ctx.member.pk, posts=[r.pk for r in rows]):
-            mine.setdefault(post_id, set()).add(emoji)
+    mine = {r.pk: set(r.mine) for r in rows if r.mine}
     return PostPage(rows=rows, after=nxt, before=prev, mine=mine, topic=topic)
 
 

@@ -111,15 +111,15 @@ class TestQueryCounts:
         assert response.text.count('<li class="post') == 20
         assert f'id="post-{count + 1}"' in response.text
         # user and member, community, my memberships there, the topic with my follow,
-        # read and bookmark state, the page's post numbers, my reactions, the posts
+        # read and bookmark state, the page's post numbers with my reactions, the posts
         # themselves (their rendering is not cached yet), the read marker (a write): the
         # same on the last page of 20 or 2,000 posts (the header's menu is cached).
-        assert len(captured.captured_queries) == 8
+        assert len(captured.captured_queries) == 7
         # Again: the posts come from the cache and the read marker is up to date.
         with django_assert_max_num_queries(12) as captured:
             again = client.get(last)
         assert again.text.count('<li class="post') == 20
-        assert len(captured.captured_queries) == 6
+        assert len(captured.captured_queries) == 5
 
     def test_anonymous_topic_page_is_cheaper(
         self,
