@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -225,7 +226,7 @@ def topic_detail(request: Request, slug: str, pk: int) -> HttpResponse:
         "can_accept": permissions.can_accept(ctx, topic),
         "can_moderate": can_animate(ctx),
         "emojis": ReactionEmoji.choices,
-        "reply_form": forms.ReplyForm(),
+        "reply_form": SimpleLazyObject(forms.ReplyForm),  # drawn only on the last page
         "follow_level": getattr(topic, "my_follow", None) or FollowLevel.NORMAL,
         "follow_levels": FollowLevel.choices,
         "bookmarked": bool(getattr(topic, "my_bookmark", False)),
@@ -307,7 +308,9 @@ def reply(request: MemberRequest, slug: str, pk: int) -> HttpResponse:
                             "emojis": ReactionEmoji.choices,
                             "can_accept": permissions.can_accept(ctx, topic),
                             "can_reply": True,
-                            "reply_form": forms.ReplyForm(),
+                            "reply_form": SimpleLazyObject(
+                                forms.ReplyForm
+                            ),  # drawn only on the last page
                             "mine": {},
                         }
                     )

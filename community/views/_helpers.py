@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from community.navigation import tabs_for
@@ -58,7 +59,8 @@ def render_community(
     shows and what else changes it for this viewer), a member's page is drawn from its
     cached frame, only its ``{% late %}`` parts rendered (community/frames.py)."""
     data = community_context_vars(ctx)
-    data["tabs"] = tabs_for(ctx, tab)
+    # Lazy: a page drawn from its frame does not draw the tabs again.
+    data["tabs"] = SimpleLazyObject(lambda: tabs_for(ctx, tab))
     data.update(context)
     if frame is not None and ctx.member is not None:
         from community import frames
