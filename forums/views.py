@@ -122,10 +122,12 @@ def _list_page(
         data = community_context_vars(ctx)
         data.update(context)
         return render(request, "forums/_topic_rows.html", data)
+    list_stamps = forum_cache.stamps(
+        forum_cache.stamp_key("activity", slug), forum_cache.stamp_key("structure", slug)
+    )
+    context["list_stamps"] = list_stamps  # the cached rows and panel use them too
     frame = [
-        forum_cache.stamps(
-            forum_cache.stamp_key("activity", slug), forum_cache.stamp_key("structure", slug)
-        ),
+        list_stamps,
         view,
         category.pk if category else "",
         tag_slug,

@@ -14,6 +14,7 @@ as placeholders and filled with the page's token.
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from django import template
@@ -129,7 +130,7 @@ def cached_posts(context: template.Context) -> SafeString:
     return mark_safe(text)  # our own rendering of _post.html
 
 
-# --- {% cached_topic_row %} ----------------------------------------------------------
+# --- {% cached_topic_rows %} ---------------------------------------------------------
 # A row of a topic list depends on the topic (its stamp is bumped by every change to the
 # topic or its posts), the community's structure stamp (categories), language and time
 # zone; never on the reader. The reader's read state (unread count, "new") is applied
@@ -156,19 +157,59 @@ def _categories_key(context: template.Context, structure: str, activity: str) ->
     return _digest("forums:categories:", parts)
 
 
-def _row_keys(context: template.Context) -> dict[int, str]:
-    """Fragment keys of every row of the page and of the categories panel, computed once
-    per page: one round trip for the stamps, one for the fragments."""
+def _list_memo(context: template.Context) -> dict[str, Any]:
+    """What a list page's cached parts need, computed once per page: the community's
+    structure and activity stamps (given by the view, else one round trip), the keys of
+    the row blocks and of the categories panel, and those fragments (one round trip).
+
+    A block of rows is keyed by the community's activity stamp, which every change to
+    any of its topics bumps, and the topics' ids; its rows, on a miss, come from one
+    fragment per row keyed by that topic's own stamp (``_row_fragments``)."""
     memo = context.render_context
-    keys: dict[int, str] | None = memo.get("forums_row_keys")
-    if keys is not None:
-        return keys
+    found: dict[str, Any] | None = memo.get("forums_list")
+    if found is not None:
+        return found
     community = context["community"]
-    page = context.get("page")
-    topics = list(context.get("pinned") or ()) + list(getattr(page, "items", None) or ())
     structure_key = _stamp_key("structure", community.slug)
     activity_key = _stamp_key("activity", community.slug)
-    stamp_keys = [structure_key, activity_key] + [_stamp_key("topic", t.pk) for t in topics]
+    given = context.get("list_stamps")  # "activity.structure", from the view
+    if given:
+        activity, structure = str(given).split(".", 1)
+    else:
+        activity, structure = stamps(activity_key, structure_key).split(".", 1)
+    page = context.get("page")
+    groups = {
+        "pinned": list(context.get("pinned") or ()),
+        "items": list(getattr(page, "items", None) or ()),
+    }
+    tail = [translation.get_language() or "", timezone.get_current_timezone_name()]
+    blocks = {
+        name: _digest(
+            "forums:rows:",
+            [community.slug, activity, structure, ",".join(str(t.pk) for t in topics), *tail],
+        )
+        for name, topics in groups.items()
+        if topics
+    }
+    categories_key = _categories_key(context, structure, activity)
+    found = {
+        "blocks": blocks,
+        "categories_key": categories_key,
+        "fetched": cache.get_many([categories_key, *blocks.values()]),
+        "structure": structure,
+    }
+    memo["forums_list"] = found
+    return found
+
+
+def _row_fragments(context: template.Context, topics: list[Any], structure: str) -> list[str]:
+    """The rows of ``topics``, from one cached fragment per row (keyed by the topic's own
+    stamp), rendered when missing; the topics of light rows (TopicRef) are loaded for
+    those, all in one query."""
+    from forums.selectors.topics import TopicRef, load_topics
+
+    community = context["community"]
+    stamp_keys = [_stamp_key("topic", t.pk) for t in topics]
     found = cache.get_many(stamp_keys)
     missing = [k for k in stamp_keys if k not in found]
     if missing:
@@ -177,33 +218,42 @@ def _row_keys(context: template.Context) -> dict[int, str]:
     tail = "|".join(
         [translation.get_language() or "", timezone.get_current_timezone_name(), community.slug]
     )
-    structure = str(found.get(structure_key, ""))
     version = templates_version()
     keys = {}
     for t in topics:
         raw = f"{version}|{structure}|{found.get(_stamp_key('topic', t.pk), '')}|{t.pk}|{tail}"
         keys[t.pk] = "forums:row:" + hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
-    memo["forums_row_keys"] = keys
-    categories_key = _categories_key(context, structure, str(found.get(activity_key, "")))
-    memo["forums_categories_key"] = categories_key
-    rows = cache.get_many([*keys.values(), categories_key])
-    memo["forums_rows"] = rows
-    # Lists read light rows (TopicRef): the topics whose rows are not cached are loaded
-    # here, all in one query.
-    from forums.selectors.topics import TopicRef, load_topics
-
+    rows = cache.get_many(list(keys.values()))
     wanted = [t.pk for t in topics if isinstance(t, TopicRef) and keys[t.pk] not in rows]
-    memo["forums_full_topics"] = load_topics(community, wanted)
-    return keys
+    full = load_topics(community, wanted)
+    tpl = None
+    out = []
+    for topic in topics:
+        row = rows.get(keys[topic.pk])
+        if row is None:
+            tpl = tpl or context.template.engine.get_template("forums/_topic_row.html")  # type: ignore[union-attr]
+            with context.push(
+                t=full.get(topic.pk, topic),
+                row_class=_ROW_CLASS,
+                unread_qs=_UNREAD_QS,
+                state_badge=_STATE_BADGE,
+            ):
+                row = str(tpl.render(context))
+            cache.set(keys[topic.pk], row, PAGE_TTL)
+        out.append(
+            row.replace(_ROW_CLASS, f"\x00rc:{topic.pk}\x00")
+            .replace(_UNREAD_QS, f"\x00qs:{topic.pk}\x00")
+            .replace(_STATE_BADGE, f"\x00bd:{topic.pk}\x00")
+        )
+    return out
 
 
 @register.simple_tag(takes_context=True)
 def cached_categories(context: template.Context) -> SafeString:
     """The categories panel of a topic list, from the cache (fetched with the rows)."""
-    _row_keys(context)
-    memo = context.render_context
-    key = memo["forums_categories_key"]
-    text: str | None = (memo.get("forums_rows") or {}).get(key)
+    found = _list_memo(context)
+    key = found["categories_key"]
+    text: str | None = found["fetched"].get(key)
     if text is None:
         tpl = context.template.engine.get_template("forums/_categories.html")  # type: ignore[union-attr]
         text = str(tpl.render(context))
@@ -228,30 +278,32 @@ def _state_parts(topic: Any, state: Any) -> tuple[str, str, str]:
     return row_class, unread_qs, str(badge)
 
 
+_ROW_MARK = re.compile("\x00(rc|qs|bd):([0-9]+)\x00")
+
+
 @register.simple_tag(takes_context=True)
-def cached_topic_row(context: template.Context) -> SafeString:
-    topic = context["t"]
-    keys = _row_keys(context)
-    key = keys.get(topic.pk)
-    rows: dict[str, str] = context.render_context.get("forums_rows") or {}
-    text: str | None = rows.get(key) if key else None
+def cached_topic_rows(context: template.Context, topics: Any, group: str) -> SafeString:
+    """The rows of ``topics`` (``group``: the page's "pinned" topics or its "items") as one
+    cached block; the reader's read state goes into each row through its own
+    placeholders, in one pass."""
+    topics = list(topics or ())
+    if not topics:
+        return mark_safe("")
+    found = _list_memo(context)
+    block_key = found["blocks"].get(group)
+    text: str | None = found["fetched"].get(block_key) if block_key else None
     if text is None:
-        full = context.render_context.get("forums_full_topics") or {}
-        if topic.pk in full:
-            topic = full[topic.pk]
-        tpl = context.template.engine.get_template("forums/_topic_row.html")  # type: ignore[union-attr]
-        with context.push(
-            t=topic, row_class=_ROW_CLASS, unread_qs=_UNREAD_QS, state_badge=_STATE_BADGE
-        ):
-            text = str(tpl.render(context))
-        if key:
-            cache.set(key, text, PAGE_TTL)
+        text = "".join(_row_fragments(context, topics, found["structure"]))
+        if block_key:
+            cache.set(block_key, text, PAGE_TTL)
     reads = context.get("reads") or {}
-    state = reads.get(topic.pk) if hasattr(reads, "get") else None
-    row_class, unread_qs, badge = _state_parts(topic, state)
-    text = (
-        text.replace(_ROW_CLASS, row_class)
-        .replace(_UNREAD_QS, unread_qs)
-        .replace(_STATE_BADGE, badge)
-    )
-    return mark_safe(text)  # our own rendering of _topic_row.html, escaped parts above
+    by_pk = {t.pk: t for t in topics}
+    states: dict[int, tuple[str, str, str]] = {}
+
+    def fill(match: re.Match[str]) -> str:
+        pk = int(match.group(2))
+        if pk not in states:
+            states[pk] = _state_parts(by_pk[pk], reads.get(pk))
+        return states[pk][("rc", "qs", "bd").index(match.group(1))]
+
+    return mark_safe(_ROW_MARK.sub(fill, text))  # our rendering, escaped parts in _state_parts
