@@ -58,10 +58,22 @@ def signature(member: Any, user: Any, stamp: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode(), usedforsecurity=False).hexdigest()
 
 
-def lookup(member_id: int) -> tuple[str, Any]:
+def prefetch_keys(member_id: int) -> list[str]:
+    """What ``lookup`` reads: fetched with a page's frame (community/frames.py)."""
+    return [_COMMUNITIES_STAMP, menu_key(member_id)]
+
+
+def lookup(member_id: int, request: Any = None) -> tuple[str, Any]:
     """The communities stamp and the stored (signature, html) of this member, if any, in
-    one round trip (the stamp is created if missing)."""
-    found = cache.get_many([_COMMUNITIES_STAMP, menu_key(member_id)])
+    one round trip, or none when fetched with the page's frame (the stamp is created if
+    missing)."""
+    from community.frames import prefetched
+
+    keys = prefetch_keys(member_id)
+    if request is not None and all(prefetched(request, k)[0] for k in keys):
+        found = {k: v for k in keys if (v := prefetched(request, k)[1]) is not None}
+    else:
+        found = cache.get_many(keys)
     stamp = found.get(_COMMUNITIES_STAMP)
     if stamp is None:
         cache.add(_COMMUNITIES_STAMP, secrets.token_hex(4), None)

@@ -7,7 +7,9 @@ per member sits in ``{% late "name" %}…{% endlate %}`` blocks (their menu, the
 state, their reactions, their bookmark and follow buttons). A view passes the **frame
 key parts**: the stamps of what the page shows and everything that changes the page
 outside the holes for this viewer (their role, their permissions, the resolved page).
-The frame is stored with a marker where each hole goes and, like the anonymous cache
+The frame is stored (under a key without the stamps, with the stamps it was drawn
+at, so that the frame and the current stamps come in one round trip) with a marker
+where each hole goes and, like the anonymous cache
 (``forums/cache.py``), with placeholders for the CSRF token and the CSP nonce; on a hit
 only the holes are rendered, with the same context a full rendering would have.
 
@@ -21,6 +23,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +37,12 @@ from django.template.context import make_context
 from django.utils import timezone, translation
 
 FRAME_TTL = 10 * 60
+STAMP_TTL = 7 * 24 * 3600
+# The CSRF token as pages carry it (form fields, the htmx meta tag): cached pages and
+# fragments store a placeholder instead (forums' anonymous cache too).
+CSRF_RE = re.compile(
+    r'(?:name="csrfmiddlewaretoken" value="|<meta name="csrf-token" content=")([A-Za-z0-9]+)"'
+)
 _COLLECT = "_frame_holes"  # in the context while a frame is being rendered
 _HOLE = "\x00hole:{}\x00"
 _ANY_HOLE = re.compile("\x00hole:[^\x00]*\x00")
@@ -93,13 +103,35 @@ def _frameable(request: HttpRequest) -> bool:
     return not len(messages.get_messages(request))
 
 
-def _freeze(request: HttpRequest, html: str) -> str:
-    from forums.cache import _CSRF_RE  # the same patterns as the anonymous cache
+def new_stamp() -> str:
+    return format(time.time_ns(), "x")
 
+
+def current_stamps(keys: list[str], found: dict[str, Any] | None = None) -> list[str]:
+    """The current values of the version stamps at ``keys`` (from ``found`` when fetched
+    already); a missing stamp is created."""
+    found = dict(found) if found is not None else cache.get_many(keys)
+    missing = [k for k in keys if k not in found]
+    if missing:
+        for key in missing:
+            cache.add(key, new_stamp(), STAMP_TTL)
+        found.update(cache.get_many(missing))
+    return [str(found.get(k, "")) for k in keys]
+
+
+def prefetched(request: HttpRequest, key: str) -> tuple[bool, Any]:
+    """A cache entry fetched with the page's frame (``render_framed(prefetch=...)``)."""
+    store: dict[str, Any] | None = getattr(request, "_frame_prefetch", None)
+    if store is None or key not in store["asked"]:
+        return False, None
+    return True, store["found"].get(key)
+
+
+def _freeze(request: HttpRequest, html: str) -> str:
     nonce = getattr(request, "_csp_nonce", None)
     if nonce:
         html = html.replace(str(nonce), _NONCE_MARK)
-    for token in set(_CSRF_RE.findall(html)):
+    for token in set(CSRF_RE.findall(html)):
         html = html.replace(token, _CSRF_MARK)
     return html
 
@@ -110,16 +142,31 @@ def render_framed(
     data: dict[str, Any],
     parts: list[Any],
     *,
+    stamp_keys: Sequence[str] = (),
+    stamps_var: str = "",
+    prefetch: Sequence[str] = (),
     status: int = 200,
 ) -> HttpResponse:
     """``render(request, template, data)``, with the frame from the cache when one was
-    stored for these key ``parts``."""
+    stored for these key ``parts`` and the current values of the version stamps at
+    ``stamp_keys`` (also put in ``data[stamps_var]``, joined with dots). The frame, the
+    stamps and the ``prefetch`` keys (for the late parts, see ``prefetched``) come in one
+    round trip."""
+    key = _key(request, template, parts)
+    found = cache.get_many([key, *stamp_keys, *prefetch])
+    request._frame_prefetch = {"asked": set(prefetch), "found": found}  # type: ignore[attr-defined]
+    current = ".".join(current_stamps(list(stamp_keys), found)) if stamp_keys else ""
+    if stamps_var:
+        data[stamps_var] = current
     if not _frameable(request):
         return HttpResponse(loader.render_to_string(template, data, request), status=status)
-    key = _key(request, template, parts)
-    stored: tuple[list[str], str] | None = cache.get(key)
-    if stored is not None and all((template, name) in _NODES for name in stored[0]):
-        names, html = stored
+    stored: tuple[str, list[str], str] | None = found.get(key)
+    if (
+        stored is not None
+        and stored[0] == current
+        and all((template, name) in _NODES for name in stored[1])
+    ):
+        _stamps, names, html = stored
         tpl = loader.get_template(template)
         context = make_context(data, request)
         with context.bind_template(tpl.template):  # type: ignore[attr-defined]
@@ -143,5 +190,5 @@ def render_framed(
         )
     full = _ANY_HOLE.sub("", full)
     if status == 200 and all(frame.count(hole_marker(n)) == 1 for n in holes):
-        cache.set(key, (list(holes), _freeze(request, frame)), FRAME_TTL)
+        cache.set(key, (current, list(holes), _freeze(request, frame)), FRAME_TTL)
     return HttpResponse(full, status=status)

@@ -28,8 +28,6 @@ if nothing changes (a member's new name or avatar shows up within that delay).
 from __future__ import annotations
 
 import hashlib
-import re
-import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -40,13 +38,12 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 
+from community.frames import CSRF_RE, STAMP_TTL, current_stamps, new_stamp
+
 PAGE_TTL = 600
-STAMP_TTL = 7 * 24 * 3600
 CSRF_MARK = "\x00csrf\x00"
 NONCE_MARK = "\x00nonce\x00"
-_CSRF_RE = re.compile(
-    r'(?:name="csrfmiddlewaretoken" value="|<meta name="csrf-token" content=")([A-Za-z0-9]+)"'
-)
+_CSRF_RE = CSRF_RE
 
 
 def stamp_key(kind: str, ident: object) -> str:
@@ -56,8 +53,7 @@ def stamp_key(kind: str, ident: object) -> str:
 _stamp_key = stamp_key
 
 
-def _new_stamp() -> str:
-    return format(time.time_ns(), "x")
+_new_stamp = new_stamp
 
 
 def _bump(*keys: str) -> None:
@@ -83,13 +79,7 @@ def community_changed(slug: str, *, structure: bool = False) -> None:
 
 def stamps(*keys: str) -> str:
     """The current stamps of ``keys`` joined (a missing stamp is created)."""
-    found = cache.get_many(keys)
-    missing = [k for k in keys if k not in found]
-    if missing:
-        for key in missing:
-            cache.add(key, _new_stamp(), STAMP_TTL)
-        found.update(cache.get_many(missing))
-    return ".".join(str(found.get(k, "")) for k in keys)
+    return ".".join(current_stamps(list(keys)))
 
 
 def _cacheable(request: HttpRequest) -> bool:

@@ -122,19 +122,27 @@ def _list_page(
         data = community_context_vars(ctx)
         data.update(context)
         return render(request, "forums/_topic_rows.html", data)
-    list_stamps = forum_cache.stamps(
-        forum_cache.stamp_key("activity", slug), forum_cache.stamp_key("structure", slug)
-    )
-    context["list_stamps"] = list_stamps  # the cached rows and panel use them too
     frame = [
-        list_stamps,
         view,
         category.pk if category else "",
         tag_slug,
         follow_level,
         context["can_post"],
     ]
-    return render_community(request, "forums/topic_list.html", ctx, tab=TAB, frame=frame, **context)
+    return render_community(
+        request,
+        "forums/topic_list.html",
+        ctx,
+        tab=TAB,
+        frame=frame,
+        # The community's forum stamps: the frame's and the cached rows' and panel's.
+        frame_stamps=[
+            forum_cache.stamp_key("activity", slug),
+            forum_cache.stamp_key("structure", slug),
+        ],
+        stamps_var="list_stamps",
+        **context,
+    )
 
 
 @require_GET
@@ -240,12 +248,7 @@ def topic_detail(request: Request, slug: str, pk: int) -> HttpResponse:
         data = community_context_vars(ctx)
         data.update(context)
         return render(request, "forums/_posts.html", data)
-    stamp = forum_cache.stamps(
-        forum_cache.stamp_key("topic", topic.pk), forum_cache.stamp_key("structure", slug)
-    )
-    context["forum_stamp"] = stamp  # the posts' fragments use it too
     frame = [
-        stamp,
         after,
         before,
         page.after,
@@ -255,7 +258,18 @@ def topic_detail(request: Request, slug: str, pk: int) -> HttpResponse:
         context["can_moderate"],
     ]
     return render_community(
-        request, "forums/topic_detail.html", ctx, tab=TAB, frame=frame, **context
+        request,
+        "forums/topic_detail.html",
+        ctx,
+        tab=TAB,
+        frame=frame,
+        # The topic's and the community's stamps: the frame's and the posts' fragments'.
+        frame_stamps=[
+            forum_cache.stamp_key("topic", topic.pk),
+            forum_cache.stamp_key("structure", slug),
+        ],
+        stamps_var="forum_stamp",
+        **context,
     )
 
 

@@ -45,11 +45,24 @@ _my_memberships = PreparedQuery(
 )
 
 
-def get_community_context(user: User | AnonymousUser, community: Community) -> CommunityContext:
-    """The person's memberships in the community and its parent, in one query."""
+_membership_by_slug = PreparedQuery(
+    lambda member, slug: Membership.objects.filter(
+        member_id=member, community__slug=slug
+    ).select_related("community__parent")
+)
+
+
+def get_community_context(
+    user: User | AnonymousUser, community: Community, *, membership: Membership | None = None
+) -> CommunityContext:
+    """The person's memberships in the community and its parent, in one query (none when
+    ``membership``, in a community without parent, was fetched with it already)."""
     member = _member_of(user)
-    membership = parent_membership = None
-    if member is not None:
+    parent_membership = None
+    if member is not None and membership is not None and not community.parent_id:
+        membership.community = community
+    elif member is not None:
+        membership = None
         ids = [community.pk] + ([community.parent_id] if community.parent_id else [])
         for row in _memberships_in.fetch(member=member.pk, ids=ids):
             if row.community_id == community.pk:
@@ -74,11 +87,18 @@ def access_community(
     Invisible communities answer 404 (their existence is not revealed); visible ones that
     the person may not read or act in answer 403.
     """
-    found = _community_by_slug.fetch(slug=slug)
-    community = found[0] if found else None
+    # A member reading their own community: the membership brings the community (one
+    # query); anyone else: the community, then their memberships (two).
+    member = _member_of(user)
+    mine = _membership_by_slug.fetch(member=member.pk, slug=slug) if member is not None else []
+    if mine:
+        community = mine[0].community
+    else:
+        found = _community_by_slug.fetch(slug=slug)
+        community = found[0] if found else None
     if community is None:
         raise Http404(_("No such community."))
-    ctx = get_community_context(user, community)
+    ctx = get_community_context(user, community, membership=mine[0] if mine else None)
     if not permissions.can_see_community(ctx):
         raise Http404(_("No such community."))
     if need == "read" and not permissions.can_read_community(ctx):

@@ -35,7 +35,7 @@ def member_menu(context: template.Context) -> SafeString:
     from community import fragments
 
     member = context["member"]
-    stamp, stored = fragments.lookup(member.pk)
+    stamp, stored = fragments.lookup(member.pk, context.get("request"))
     wanted = fragments.signature(member, context.get("user"), stamp)
     if stored is not None and stored[0] == wanted:
         html = stored[1]

@@ -53,10 +53,13 @@ def render_community(
     tab: str,
     status: int = 200,
     frame: list[Any] | None = None,
+    frame_stamps: list[str] | None = None,
+    stamps_var: str = "",
     **context: Any,
 ) -> HttpResponse:
-    """Render a page inside a community. With ``frame`` (the stamps of what the page
-    shows and what else changes it for this viewer), a member's page is drawn from its
+    """Render a page inside a community. With ``frame`` (what changes the page for this
+    viewer) and ``frame_stamps`` (the cache keys of the version stamps of what it shows,
+    their values joined in ``context[stamps_var]``), a member's page is drawn from its
     cached frame, only its ``{% late %}`` parts rendered (community/frames.py)."""
     data = community_context_vars(ctx)
     # Lazy: a page drawn from its frame does not draw the tabs again.
@@ -74,7 +77,22 @@ def render_community(
             "staff" if getattr(ctx.user, "is_staff", False) else "",
             sorted((k, str(v)) for k, v in data["perms"].items()),
         ]
-        return frames.render_framed(request, template, data, [*frame, *viewer], status=status)
+        from community import fragments
+
+        return frames.render_framed(
+            request,
+            template,
+            data,
+            [*frame, *viewer],
+            stamp_keys=frame_stamps or [],
+            stamps_var=stamps_var,
+            prefetch=fragments.prefetch_keys(ctx.member.pk),
+            status=status,
+        )
+    if frame_stamps and stamps_var:
+        from community.frames import current_stamps
+
+        data[stamps_var] = ".".join(current_stamps(frame_stamps))
     return render(request, template, data, status=status)
 
 

@@ -85,11 +85,11 @@ class TestQueryCounts:
             response = client.get(url("home", forum))
         assert response.status_code == 200
         assert response.text.count('class="list-row topic-row') == 20
-        # user and member, community, memberships, categories, topics, pinned topics, my
-        # read state: the same with 20 or 2,000 topics (the categories carry their
-        # community: no query for their addresses; the header's menu with my communities
-        # comes from the cache after the first page).
-        assert len(captured.captured_queries) == 7
+        # user and member, my membership with its community, categories, topics, pinned
+        # topics, my read state: the same with 20 or 2,000 topics (the categories carry
+        # their community: no query for their addresses; the header's menu with my
+        # communities comes from the cache after the first page).
+        assert len(captured.captured_queries) == 6
 
     @pytest.mark.parametrize("count", [20, 2000])
     def test_topic_page_queries_do_not_grow(
@@ -110,16 +110,16 @@ class TestQueryCounts:
         assert response.status_code == 200
         assert response.text.count('<li class="post') == 20
         assert f'id="post-{count + 1}"' in response.text
-        # user and member, community, my memberships there, the topic with my follow,
+        # user and member, my membership with its community, the topic with my follow,
         # read and bookmark state, the page's post numbers with my reactions, the posts
         # themselves (their rendering is not cached yet), the read marker (a write): the
         # same on the last page of 20 or 2,000 posts (the header's menu is cached).
-        assert len(captured.captured_queries) == 7
+        assert len(captured.captured_queries) == 6
         # Again: the posts come from the cache and the read marker is up to date.
         with django_assert_max_num_queries(12) as captured:
             again = client.get(last)
         assert again.text.count('<li class="post') == 20
-        assert len(captured.captured_queries) == 5
+        assert len(captured.captured_queries) == 4
 
     def test_anonymous_topic_page_is_cheaper(
         self,
