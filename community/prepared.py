@@ -20,7 +20,7 @@ Any other value (``None``, a boolean, a date), or one wrapped in ``Const`` (a sl
 size), changes the statement's shape: it is passed as is when compiling and is part of
 the cache key. A value the ORM transforms
 (``__icontains`` wraps it in ``%``) cannot be found again: that is an error at the first
-call, so a test catches it. ``.values_list()`` querysets give tuples.
+call, so a test catches it. ``.values_list()`` querysets give tuples (values with ``flat=True``).
 """
 
 from __future__ import annotations
@@ -36,12 +36,17 @@ import psycopg
 from django.conf import settings
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    get_related_populators,
+)
 
 # Marker values: ints within the range of every integer field (Django drops a lookup
 # whose value is out of a field's range, e.g. a negative one on a positive field).
 _INT_MARKS = (32_000, 21_000)
 _STR_MARK = "\x01prepared:{}:{}\x01"
+_WHOLE = -1  # slot index of an Array: the whole list is the parameter
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,11 @@ class Const:
     """A value compiled into the statement (part of its shape), e.g. a LIMIT."""
 
     value: Hashable
+
+
+class Array(tuple[int, ...]):
+    """A list of ints passed as one array parameter (``pk__any_of``): one compiled
+    statement whatever its length."""
 
 
 def _is_substitutable(value: Any) -> bool:
@@ -64,6 +74,8 @@ def _is_substitutable(value: Any) -> bool:
 def _shape_of(value: Any) -> Hashable:
     if isinstance(value, Const):
         return ("const", value.value)
+    if isinstance(value, Array):
+        return ("array",)
     if isinstance(value, list | tuple) and _is_substitutable(value):
         return ("list", len(value))
     if _is_substitutable(value):
@@ -78,6 +90,7 @@ class _Compiled:
     compiler: Any
     models: bool
     using: str
+    flat: bool = False
     converters: Any = None  # the compiler's, computed once
 
 
@@ -103,6 +116,8 @@ class PreparedQuery:
                 sample[name] = _STR_MARK.format(round_, next(counter))
             elif isinstance(value, int):
                 sample[name] = _INT_MARKS[round_] + next(counter)
+            elif isinstance(value, Array):
+                sample[name] = [_INT_MARKS[round_] + next(counter)]
             else:
                 sample[name] = [_INT_MARKS[round_] + next(counter) for _ in value]
         return sample, self.build(**sample)
@@ -115,7 +130,9 @@ class PreparedQuery:
         for name, value in sample.items():
             if isinstance(params[name], Const) or not _is_substitutable(params[name]):
                 continue
-            if isinstance(value, list):
+            if isinstance(params[name], Array):
+                where[("array", value[0])] = (name, _WHOLE)
+            elif isinstance(value, list):
                 where.update({v: (name, i) for i, v in enumerate(value)})
             else:
                 where[value] = (name, None)
@@ -128,6 +145,8 @@ class PreparedQuery:
         for a, b in zip(first, second, strict=True):
             if a == b:
                 slots.append((None, None, a))
+            elif isinstance(a, list) and len(a) == 1 and ("array", a[0]) in where:
+                slots.append((*where[("array", a[0])], None))
             elif isinstance(a, Hashable) and a in where:
                 slots.append((*where[a], None))
             else:
@@ -137,6 +156,7 @@ class PreparedQuery:
         if lost:
             raise ValueError(f"PreparedQuery: the ORM dropped the value of {lost}")
         models = queryset._iterable_class is ModelIterable
+        flat = queryset._iterable_class is FlatValuesListIterable
         converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
         return _Compiled(
             sql=sql,
@@ -145,6 +165,7 @@ class PreparedQuery:
             models=models,
             using=self.using,
             converters=converters,
+            flat=flat,
         )
 
     def compiled(self, **params: Any) -> _Compiled:
@@ -163,7 +184,15 @@ class PreparedQuery:
         annotations) or, for ``values_list()`` querysets, tuples."""
         c = self.compiled(**params)
         values = [
-            const if name is None else (params[name] if index is None else params[name][index])
+            const
+            if name is None
+            else (
+                params[name]
+                if index is None
+                else list(params[name])
+                if index == _WHOLE
+                else params[name][index]
+            )
             for name, index, const in c.slots
         ]
         rows = _execute(c.using, c.sql, values)
@@ -171,6 +200,8 @@ class PreparedQuery:
         if compiler.has_extra_select:
             rows = [row[: compiler.col_count] for row in rows]
         converted = compiler.apply_converters(rows, c.converters) if c.converters else rows
+        if c.flat:
+            return [row[0] for row in converted]
         if not c.models:
             return [tuple(row) for row in converted]
         return list(_instances(c, converted))

@@ -7,8 +7,10 @@ inflections ("apprenant" finds "apprenants") and English ones too.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVector
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Field, Lookup, Q, Value, When
 from django.db.models.expressions import Combinable
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -107,3 +109,21 @@ def highlight(snippet: str) -> SafeString:
     """Escape a marked snippet and turn the marks into <mark> elements."""
     escaped = escape(snippet or "")
     return mark_safe(escaped.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))
+
+
+@Field.register_lookup
+class AnyOf(Lookup):
+    """``filter(pk__any_of=[...])``: ``id = ANY(%s)`` with one array parameter, whatever
+    the list's length (``__in`` sends one placeholder per value, which the driver parses
+    one by one: 12 ms for the 400 candidates of a search)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value: Any, connection: Any) -> Any:
+        return "%s", [list(value)]
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]

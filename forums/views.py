@@ -597,7 +597,17 @@ def search(request: Request, slug: str | None = None) -> HttpResponse:
     }
     if ctx is None:
         return render(request, "forums/search.html", context)
-    return render_community(request, "forums/search.html", ctx, tab=TAB, **context)
+    # The page around the results is the same for every search with these words and
+    # filters by people in the same role: a frame; the results are drawn every time.
+    return render_community(
+        request,
+        "forums/search.html",
+        ctx,
+        tab=TAB,
+        frame=[bool(results), form.is_valid()],
+        frame_stamps=[forum_cache.stamp_key("structure", ctx.community.slug)],
+        **context,
+    )
 
 
 def topic_of(post: Post) -> Topic:

@@ -60,12 +60,13 @@ def render_community(
     """Render a page inside a community. With ``frame`` (what changes the page for this
     viewer) and ``frame_stamps`` (the cache keys of the version stamps of what it shows,
     their values joined in ``context[stamps_var]``), a member's page is drawn from its
-    cached frame, only its ``{% late %}`` parts rendered (community/frames.py)."""
+    cached frame, only its ``{% late %}`` parts rendered (community/frames.py). (Most
+    anonymous forum pages never get here: the anonymous cache serves them whole.)"""
     data = community_context_vars(ctx)
     # Lazy: a page drawn from its frame does not draw the tabs again.
     data["tabs"] = SimpleLazyObject(lambda: tabs_for(ctx, tab))
     data.update(context)
-    if frame is not None and ctx.member is not None:
+    if frame is not None:
         from community import frames
 
         membership = ctx.membership
@@ -75,6 +76,7 @@ def render_community(
             getattr(membership, "accepted_charter_version", ""),
             getattr(ctx.parent_membership, "status", ""),
             "staff" if getattr(ctx.user, "is_staff", False) else "",
+            "in" if ctx.user.is_authenticated else "out",
             sorted((k, str(v)) for k, v in data["perms"].items()),
         ]
         from community import fragments
@@ -86,7 +88,7 @@ def render_community(
             [*frame, *viewer],
             stamp_keys=frame_stamps or [],
             stamps_var=stamps_var,
-            prefetch=fragments.prefetch_keys(ctx.member.pk),
+            prefetch=fragments.prefetch_keys(ctx.member.pk) if ctx.member else [],
             status=status,
         )
     if frame_stamps and stamps_var:

@@ -11,17 +11,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.expressions import RawSQL
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community.models import Bookmark, Community, Member
+from community.models import Bookmark, Community, Member, Membership
 from community.models.communities import MembershipStatus, Role, Visibility
 from community.pagination import KeysetPage, first_keyset_page, paginate_keyset
 from community.permissions import CommunityContext, can_animate, is_platform_admin
-from community.prepared import Const, PreparedQuery
+from community.prepared import Array, Const, PreparedQuery
 from community.search import headline, highlight, matches, rank
 from community.selectors.communities import access_community
 from forums import permissions
@@ -480,22 +479,26 @@ def _readable_scope(user: User | AnonymousUser) -> tuple[Q, set[int]]:
     if is_platform_admin(user):
         return Q(), set()
     member: Member | None = getattr(user, "member", None) if user.is_authenticated else None
-    roles: dict[int, str] = {}
-    if member is not None:
-        roles = dict(
-            member.memberships.filter(status=MembershipStatus.ACTIVE).values_list(
-                "community_id", "role"
-            )
-        )
+    roles: dict[int, str] = dict(_active_roles.fetch(member=member.pk)) if member else {}
     scope = Q(community__visibility=Visibility.PUBLIC) | Q(community_id__in=list(roles))
     forbidden = {
-        c.pk
-        for c in Category.objects.exclude(allowed_roles=[]).only(
-            "pk", "allowed_roles", "community_id"
-        )
-        if roles.get(c.community_id) not in ([*c.allowed_roles, Role.ANIMATOR])
+        pk
+        for pk, allowed, community_id in _restricted_categories.fetch()
+        if roles.get(community_id) not in ([*allowed, Role.ANIMATOR])
     }
     return scope, forbidden
+
+
+_active_roles = PreparedQuery(
+    lambda member: Membership.objects.filter(
+        member_id=member, status=MembershipStatus.ACTIVE
+    ).values_list("community_id", "role")
+)
+_restricted_categories = PreparedQuery(
+    lambda: Category.objects.exclude(allowed_roles=[]).values_list(
+        "pk", "allowed_roles", "community_id"
+    )
+)
 
 
 @dataclass
@@ -533,6 +536,34 @@ def _recent_matches(qs: QuerySet[Post], limit: int) -> list[int]:
     return list(ordered[:limit])
 
 
+def _results_qs(ids: list[int], text: str, limit: int) -> QuerySet[Post]:
+    """The best ``limit`` of the candidates ``ids`` (ranking alone, no join), then those
+    rows with what the results show: the joins and the snippets for ``limit`` rows, not
+    for all the candidates."""
+    from django.db.models import Case, When
+
+    best = (
+        Post.objects.filter(pk__any_of=ids)
+        .annotate(score=rank(text))
+        .order_by("-score", "-id")
+        .values("pk")[:limit]
+    )
+    snippet = Case(
+        When(language="en", then=headline("body", text, "en")),
+        default=headline("body", text, "fr"),
+    )
+    return (
+        Post.objects.filter(pk__in=best)
+        .select_related("topic__category", "community", "author")
+        .defer(*_POST_UNSHOWN, *_unshown("author"))
+        .annotate(score=rank(text), snippet=snippet)
+        .order_by("-score", "-id")
+    )
+
+
+_results = PreparedQuery(_results_qs)
+
+
 def search_posts(
     user: User | AnonymousUser, text: str, filters: SearchFilters, *, limit: int = 30
 ) -> list[Post]:
@@ -558,21 +589,10 @@ def search_posts(
         qs = qs.filter(author__handle=filters.author)
     if filters.solved:
         qs = qs.filter(topic__solved_at__isnull=False)
-    from django.db.models import Case, When
-
-    snippet = Case(
-        When(language="en", then=headline("body", text, "en")),
-        default=headline("body", text, "fr"),
-    )
     # Ranking every match of a common word over a million posts costs seconds: rank the
     # most recent SEARCH_CANDIDATES matches, best first among them.
     recent = _recent_matches(qs, SEARCH_CANDIDATES)
-    # One array parameter rather than 400 placeholders (psycopg parses each of those).
-    among = RawSQL('"forums_post"."id" = ANY(%s)', (recent,), output_field=BooleanField())
-    qs = Post.objects.filter(among).select_related("topic__category", "community", "author")
-    rows: list[Post] = list(
-        qs.annotate(score=rank(text), snippet=snippet).order_by("-score", "-id")[:limit]
-    )
+    rows: list[Post] = _results.fetch(ids=Array(recent), text=text, limit=Const(limit))
     for row in rows:
         row.snippet_html = highlight(row.snippet)  # type: ignore[attr-defined]
     return rows

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.test.utils import CaptureQueriesContext
 
-from community.models import Community, Membership
+from community.models import Community, Member, Membership
 from community.prepared import Const, PreparedQuery
 from tests.factories import CommunityFactory, MemberFactory, MembershipFactory
 
@@ -108,3 +108,18 @@ def test_a_value_the_orm_transforms_is_refused_at_the_first_call() -> None:
     prepared = PreparedQuery(lambda text: Community.objects.filter(name__icontains=text))
     with pytest.raises(ValueError, match="transformed"):
         prepared.fetch(text="lyon")
+
+
+def test_an_array_is_one_parameter_whatever_its_length() -> None:
+    from community.prepared import Array
+
+    _parent, _child, people = _people()
+    prepared = PreparedQuery(
+        lambda ids: Member.objects.filter(pk__any_of=ids).values_list("pk", flat=True)
+    )
+    one = prepared.fetch(ids=Array([people[0].pk]))
+    three = prepared.fetch(ids=Array([p.pk for p in people[:3]]))
+    assert set(one) == {people[0].pk}
+    assert set(three) == {p.pk for p in people[:3]}
+    assert prepared.fetch(ids=Array([])) == []
+    assert len(prepared._compiled) == 1  # one statement for every length

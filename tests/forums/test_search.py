@@ -62,3 +62,24 @@ def test_hidden_and_deleted_posts_are_never_candidates(
     Post.objects.filter(pk=hidden.pk).update(hidden_at=topic.created_at)
     monkeypatch.setattr(selectors, "SEARCH_WINDOW", 1)
     assert [p.number for p in _search("jitsi")] == [1]
+
+
+def test_the_search_page_is_framed_but_its_results_are_always_fresh(
+    forum: Forum,
+    make_topic: Callable[..., Topic],
+    make_reply: Callable[..., Any],
+    client_as: Callable[..., Any],
+) -> None:
+    from django.urls import reverse
+
+    topic = make_topic(title="Évaluer", body="Une grille d'évaluation pour les apprenants.")
+    url = reverse("forums:community-search", kwargs={"slug": forum.community.slug})
+    client = client_as(forum.bob)
+    first = client.get(url, {"q": "grille"})
+    assert first.text.count('class="list-row"') == 1
+    again = client.get(url, {"q": "grille"})
+    assert again.headers.get("X-Frame-Cache") == "hit"
+    make_reply(topic, by=forum.alice, body="Ma grille est en ligne.")
+    fresh = client.get(url, {"q": "grille"})
+    assert fresh.text.count('class="list-row"') == 2  # the new reply is found at once
+    assert "<mark>grille</mark> est en ligne" in fresh.text
