@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
@@ -513,6 +514,19 @@ class SearchFilters:
 SEARCH_WINDOW = 20_000  # posts, counted back from the newest
 
 
+_newest: list[float] = [0.0, 0.0]  # (id, time): the newest post id, read at most every 10 s
+
+
+def _newest_post_id() -> int:
+    """The newest post's id, remembered for 10 seconds: the window below is a lower bound
+    on ids, so a post newer than the one remembered is still in it."""
+    now = time.monotonic()
+    if now - _newest[1] > 10:
+        _newest[0] = Post.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        _newest[1] = now
+    return int(_newest[0])
+
+
 def _recent_matches(qs: QuerySet[Post], limit: int) -> list[int]:
     """The ids of the ``limit`` most recent posts of ``qs``.
 
@@ -520,19 +534,26 @@ def _recent_matches(qs: QuerySet[Post], limit: int) -> list[int]:
     of them (67,000 rows and 14,000 pages for "apprenants tableur" on a million posts)
     before it can keep the newest. Walking the newest posts backwards and testing each
     finds them after a few thousand rows instead; that walk is bounded to the last
-    SEARCH_WINDOW posts (the planner is told not to use the GIN bitmap there). If the
-    window holds fewer than ``limit`` matches the word is rare, and the GIN index, which
-    then has few entries, finds them everywhere. Either way the result is the same: the
-    ``limit`` newest matches."""
-    newest = Post.objects.order_by("-pk").values_list("pk", flat=True).first()
-    if newest is None:
+    SEARCH_WINDOW posts, and the planner is told not to build the GIN bitmap for it (in
+    the same round trip: ``SET LOCAL`` and the query are sent together, one implicit
+    transaction, and the setting is reset after). If the window holds fewer than
+    ``limit`` matches the word is rare, and the GIN index, which then has few entries,
+    finds them everywhere. Either way the result is the same: the ``limit`` newest
+    matches."""
+    newest = _newest_post_id()
+    if newest == 0:
         return []
     ordered = qs.order_by("-pk").values_list("pk", flat=True)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        ids = list(ordered.filter(pk__gt=newest - SEARCH_WINDOW)[:limit])
-    if len(ids) >= limit or newest <= SEARCH_WINDOW:
-        return ids
+    if newest > SEARCH_WINDOW:
+        sql, params = ordered.filter(pk__gt=newest - SEARCH_WINDOW)[:limit].query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SET LOCAL enable_bitmapscan = off; {sql}; RESET enable_bitmapscan", params
+            )
+            cursor.nextset()
+            ids = [row[0] for row in cursor.fetchall()]
+        if len(ids) >= limit:
+            return ids
     return list(ordered[:limit])
 
 
@@ -573,11 +594,11 @@ def search_posts(
     if not text:
         return []
     scope, forbidden = _readable_scope(user)
+
     qs = (
         Post.objects.filter(matches(text), scope)
         .filter(hidden_at__isnull=True, deleted_at__isnull=True, topic__deleted_at__isnull=True)
         .exclude(topic__category_id__in=forbidden)
-        .select_related("topic__category", "community", "author")
     )
     if filters.community is not None:
         qs = qs.filter(community=filters.community)

@@ -15,6 +15,11 @@ from tests.forums.conftest import Forum
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fresh_newest_id() -> None:
+    selectors._newest[1] = 0.0  # the newest post id is remembered for 10 s per process
+
+
 def _search(text: str, limit: int = 30) -> list[Post]:
     return selectors.search_posts(AnonymousUser(), text, selectors.SearchFilters(), limit=limit)
 
