@@ -22,7 +22,6 @@ from django.db import transaction
 from django.utils import translation
 
 MENU_TTL = 10 * 60
-CSRF_MARK = "\x00csrf\x00"  # never in a name or a text (forms refuse NUL characters)
 _COMMUNITIES_STAMP = "community:menu:communities"
 
 

@@ -46,8 +46,8 @@ CSRF_RE = re.compile(
 _COLLECT = "_frame_holes"  # in the context while a frame is being rendered
 _HOLE = "\x00hole:{}\x00"
 _ANY_HOLE = re.compile("\x00hole:[^\x00]*\x00")
-_CSRF_MARK = "\x00csrf\x00"
-_NONCE_MARK = "\x00nonce\x00"
+CSRF_MARK = "\x00csrf\x00"
+NONCE_MARK = "\x00nonce\x00"
 # (template name, hole name) -> the LateNode whose content draws that hole.
 _NODES: dict[tuple[str, str], Any] = {}
 
@@ -127,12 +127,23 @@ def prefetched(request: HttpRequest, key: str) -> tuple[bool, Any]:
     return True, store["found"].get(key)
 
 
-def _freeze(request: HttpRequest, html: str) -> str:
+def freeze_secrets(request: HttpRequest, html: str) -> str:
+    """``html`` with placeholders where this request's CSP nonce and CSRF token are: what
+    a cache may store and serve to others (``thaw_secrets`` puts theirs back)."""
     nonce = getattr(request, "_csp_nonce", None)
     if nonce:
-        html = html.replace(str(nonce), _NONCE_MARK)
+        html = html.replace(str(nonce), NONCE_MARK)
     for token in set(CSRF_RE.findall(html)):
-        html = html.replace(token, _CSRF_MARK)
+        html = html.replace(token, CSRF_MARK)
+    return html
+
+
+def thaw_secrets(request: HttpRequest, html: str) -> str:
+    """The page of ``freeze_secrets`` with this request's nonce and token."""
+    if NONCE_MARK in html:
+        html = html.replace(NONCE_MARK, str(request._csp_nonce))  # type: ignore[attr-defined]
+    if CSRF_MARK in html:
+        html = html.replace(CSRF_MARK, get_token(request))
     return html
 
 
@@ -173,11 +184,7 @@ def render_framed(
             for name in names:
                 node = _NODES[(template, name)]
                 html = html.replace(hole_marker(name), node.nodelist.render(context), 1)
-        if _NONCE_MARK in html:
-            html = html.replace(_NONCE_MARK, str(request._csp_nonce))  # type: ignore[attr-defined]
-        if _CSRF_MARK in html:
-            html = html.replace(_CSRF_MARK, get_token(request))
-        response = HttpResponse(html, status=status)
+        response = HttpResponse(thaw_secrets(request, html), status=status)
         response["X-Frame-Cache"] = "hit"
         return response
     holes: dict[str, Any] = {}
@@ -190,5 +197,5 @@ def render_framed(
         )
     full = _ANY_HOLE.sub("", full)
     if status == 200 and all(frame.count(hole_marker(n)) == 1 for n in holes):
-        cache.set(key, (current, list(holes), _freeze(request, frame)), FRAME_TTL)
+        cache.set(key, (current, list(holes), freeze_secrets(request, frame)), FRAME_TTL)
     return HttpResponse(full, status=status)

@@ -36,14 +36,16 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 
-from community.frames import CSRF_RE, STAMP_TTL, current_stamps, new_stamp
+from community.frames import (
+    STAMP_TTL,
+    current_stamps,
+    freeze_secrets,
+    new_stamp,
+    thaw_secrets,
+)
 
 PAGE_TTL = 600
-CSRF_MARK = "\x00csrf\x00"
-NONCE_MARK = "\x00nonce\x00"
-_CSRF_RE = CSRF_RE
 
 
 def stamp_key(kind: str, ident: object) -> str:
@@ -107,21 +109,11 @@ def _freeze(request: HttpRequest, response: HttpResponse) -> str | None:
     """The page with placeholders for the per-request secrets, or None if not storable."""
     if response.status_code != 200 or response.cookies or response.streaming:
         return None
-    text = response.content.decode(response.charset)
-    nonce = getattr(request, "_csp_nonce", None)
-    if nonce:
-        text = text.replace(str(nonce), NONCE_MARK)
-    for token in set(_CSRF_RE.findall(text)):
-        text = text.replace(token, CSRF_MARK)
-    return text
+    return freeze_secrets(request, response.content.decode(response.charset))
 
 
 def _thaw(request: HttpRequest, text: str) -> HttpResponse:
-    if NONCE_MARK in text:
-        text = text.replace(NONCE_MARK, str(request._csp_nonce))  # type: ignore[attr-defined]
-    if CSRF_MARK in text:
-        text = text.replace(CSRF_MARK, get_token(request))
-    response = HttpResponse(text)
+    response = HttpResponse(thaw_secrets(request, text))
     response["X-Forum-Cache"] = "hit"
     return response
 

@@ -32,7 +32,7 @@ def icon(name: str, label: str = "") -> SafeString:
 def member_menu(context: template.Context) -> SafeString:
     """The member's menu in the header, from the cache when nothing it shows changed
     (community/fragments.py); the CSRF token of the logout form is put in afterwards."""
-    from community import fragments
+    from community import fragments, frames
 
     member = context["member"]
     stamp, stored = fragments.lookup(member.pk, context.get("request"))
@@ -41,10 +41,10 @@ def member_menu(context: template.Context) -> SafeString:
         html = stored[1]
     else:
         tpl = context.template.engine.get_template("components/_member_menu.html")  # type: ignore[union-attr]
-        with context.push(csrf_token=fragments.CSRF_MARK):
+        with context.push(csrf_token=frames.CSRF_MARK):
             html = str(tpl.render(context))
         fragments.store(member.pk, wanted, html)
-    return mark_safe(html.replace(fragments.CSRF_MARK, str(context.get("csrf_token", ""))))
+    return mark_safe(html.replace(frames.CSRF_MARK, str(context.get("csrf_token", ""))))
 
 
 class LateNode(template.Node):

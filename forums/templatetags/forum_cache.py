@@ -25,8 +25,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from community.frames import templates_version
-from forums.cache import _CSRF_RE, CSRF_MARK, PAGE_TTL, _stamp_key, stamps
+from community.frames import CSRF_MARK, CSRF_RE, templates_version
+from forums.cache import PAGE_TTL, _stamp_key, stamps
 
 register = template.Library()
 
@@ -57,7 +57,7 @@ def _digest(prefix: str, parts: list[str]) -> str:
 
 
 def _freeze_csrf(html: str) -> str:
-    for token in set(_CSRF_RE.findall(html)):
+    for token in set(CSRF_RE.findall(html)):
         html = html.replace(token, CSRF_MARK)
     return html
 
