@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from taggit.models import Tag
 
@@ -35,11 +36,12 @@ from forums.selectors import topics as selectors
 from forums.services import engagement, posting
 
 TAB = "forums"
+# Lazy: translated when drawn, in the reader's language (not once, at import).
 VIEWS = {
-    "latest": _("Latest"),
-    "unanswered": _("Unanswered"),
-    "solved": _("Solved"),
-    "bookmarks": _("My bookmarks"),
+    "latest": gettext_lazy("Latest"),
+    "unanswered": gettext_lazy("Unanswered"),
+    "solved": gettext_lazy("Solved"),
+    "bookmarks": gettext_lazy("My bookmarks"),
 }
 
 

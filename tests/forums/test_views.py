@@ -648,3 +648,11 @@ def test_the_flag_form_is_loaded_when_its_panel_opens(
     assert panel.status_code == 200
     assert f'id="flag-post-{reply.pk}-reason_0"' in panel.text
     assert "<html" not in panel.text  # the form alone
+
+
+def test_list_tabs_speak_the_readers_language(forum: Forum, client_for: ClientFor) -> None:
+    home = url("home", forum)
+    english = client_for(None).get(home, headers=EN).text
+    french = client_for(None).get(home, headers={"accept-language": "fr"}).text
+    assert ">Latest</a>" in english and ">Unanswered</a>" in english
+    assert ">Récents</a>" in french and ">Sans réponse</a>" in french
