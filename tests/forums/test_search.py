@@ -88,3 +88,27 @@ def test_the_search_page_is_framed_but_its_results_are_always_fresh(
     fresh = client.get(url, {"q": "grille"})
     assert fresh.text.count('class="list-row"') == 2  # the new reply is found at once
     assert "<mark>grille</mark> est en ligne" in fresh.text
+
+
+def test_search_page_queries_do_not_grow_with_the_matches(
+    forum: Forum,
+    make_topic: Callable[..., Topic],
+    make_reply: Callable[..., Any],
+    client_as: Callable[..., Any],
+    django_assert_max_num_queries: Any,
+) -> None:
+    from django.urls import reverse
+
+    url = reverse("forums:community-search", kwargs={"slug": forum.community.slug})
+    client = client_as(forum.bob)
+    topic = make_topic(title="Tutorat", body="Le tutorat entre pairs.")
+    counts = []
+    for more in (0, 25):
+        for i in range(more):
+            make_reply(topic, by=forum.alice, body=f"Mon tutorat numéro {i}.")
+        client.get(url, {"q": "tutorat"})
+        with django_assert_max_num_queries(12) as captured:
+            response = client.get(url, {"q": "tutorat"})
+        assert response.status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
